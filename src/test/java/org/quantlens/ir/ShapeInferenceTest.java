@@ -411,4 +411,28 @@ class ShapeInferenceTest {
         assertEquals("float32[?,4,?,?]", typeOf(r, "c"));
         assertEquals("float32[?,4,?,?]", typeOf(r, "p"));
     }
+
+    @Test
+    void resizeMatchesOnnxShapeInferenceExamples() {
+        // Cases from ONNX's own shape inference tests: floor(in * scale) in float, and not_smaller's single scale.
+        Model scales = model().opset(13).input("x", DType.INT32, 2, 4, 3, 5).init("roi", Tensor.ofFloats(Shape.of(0)))
+                .init("scales", Tensor.ofFloats(Shape.of(4), 1.0f, 1.1f, 1.3f, 1.9f))
+                .node("rs", "Resize", List.of("x", "roi", "scales"), List.of("y")).build();
+        assertEquals("int32[2,4,3,9]", typeOf(ShapeInference.infer(scales), "y"));
+        Model notSmaller = model().opset(18).input("x", DType.INT32, 3, 5).ints("sizes", 6, 6)
+                .node("rs", "Resize", List.of("x", "", "", "sizes"), List.of("y"),
+                        Attribute.ofString("keep_aspect_ratio_policy", "not_smaller")).build();
+        assertEquals("int32[6,10]", typeOf(ShapeInference.infer(notSmaller), "y"));
+        Model notLarger = model().opset(18).input("x", DType.INT32, 3, 5).ints("sizes", 6, 6)
+                .node("rs", "Resize", List.of("x", "", "", "sizes"), List.of("y"),
+                        Attribute.ofString("keep_aspect_ratio_policy", "not_larger")).build();
+        assertEquals("int32[4,6]", typeOf(ShapeInference.infer(notLarger), "y")); // min(2, 1.2) = 1.2: 3.6 -> 4
+    }
+
+    @Test
+    void resizeWithNonConstantSizesKeepsRankButNotSizes() {
+        Model m = model().opset(13).input("x", F, "N", 3, 4, 4).input("sizes", DType.INT64, 4)
+                .node("rs", "Resize", List.of("x", "", "", "sizes"), List.of("y")).build();
+        assertEquals("float32[?,?,?,?]", typeOf(ShapeInference.infer(m), "y"));
+    }
 }
