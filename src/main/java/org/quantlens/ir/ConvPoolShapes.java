@@ -41,28 +41,17 @@ final class ConvPoolShapes {
             throw c.fail("weight " + DimMath.text(w) + " and input " + DimMath.text(x) + " differ in rank");
         }
         long group = n.attrInt("group", 1);
-        if (group < 1) {
-            throw c.fail("group " + group + " is not positive");
-        }
         Dim m = w != null ? w.get(0) : Dim.unknown();
-        if (x != null && w != null && x.get(1).isKnown() && w.get(1).isKnown()
-                && x.get(1).value() != w.get(1).value() * group) {
-            throw c.fail("input has " + x.get(1) + " channels but the weight " + DimMath.text(w) + " with group "
-                    + group + " expects " + w.get(1).value() * group);
-        }
-        if (m.isKnown() && m.value() % group != 0) {
-            throw c.fail(m + " output channels are not divisible by group " + group);
-        }
-        List<Dim> bias = biasIdx >= 0 && n.hasInput(biasIdx) ? c.inputDims(biasIdx) : null;
-        if (bias != null && (bias.size() != 1 || DimMath.conflict(bias.get(0), m))) {
-            throw c.fail("bias " + DimMath.text(bias) + " does not match " + m + " output channels");
-        }
+        checkChannels(c, x, w, group, biasIdx);
         int spatial = rank - 2;
         long[] kernel = n.attrInts("kernel_shape", null);
+        if (kernel != null && kernel.length != spatial) {
+            throw c.fail("kernel_shape has " + kernel.length + " values for " + spatial + " spatial dims");
+        }
         if (kernel == null && w != null) {
             kernel = knownSizes(w.subList(2, rank));
         } else if (kernel != null && w != null) {
-            for (int i = 0; i < spatial && i < kernel.length; i++) {
+            for (int i = 0; i < spatial; i++) {
                 if (w.get(2 + i).isKnown() && w.get(2 + i).value() != kernel[i]) {
                     throw c.fail("kernel_shape " + java.util.Arrays.toString(kernel) + " disagrees with weight "
                             + DimMath.text(w));
@@ -74,6 +63,27 @@ final class ConvPoolShapes {
         out.add(m);
         out.addAll(windows(c, x, kernel, spatial, false));
         c.output(0, outType, out);
+    }
+
+    /** {@code C == w[1] * group}, {@code M % group == 0}, bias of length M. */
+    private static void checkChannels(InferenceContext c, List<Dim> x, List<Dim> w, long group, int biasIdx) {
+        if (group < 1) {
+            throw c.fail("group " + group + " is not positive");
+        }
+        Dim m = w != null ? w.get(0) : Dim.unknown();
+        Node n = c.node();
+        if (x != null && w != null && x.get(1).isKnown() && w.get(1).isKnown()
+                && x.get(1).value() != Math.multiplyExact(w.get(1).value(), group)) {
+            throw c.fail("input has " + x.get(1) + " channels but the weight " + DimMath.text(w) + " with group "
+                    + group + " expects " + w.get(1).value() * group);
+        }
+        if (m.isKnown() && m.value() % group != 0) {
+            throw c.fail(m + " output channels are not divisible by group " + group);
+        }
+        List<Dim> bias = biasIdx >= 0 && n.hasInput(biasIdx) ? c.inputDims(biasIdx) : null;
+        if (bias != null && (bias.size() != 1 || DimMath.conflict(bias.get(0), m))) {
+            throw c.fail("bias " + DimMath.text(bias) + " does not match " + m + " output channels");
+        }
     }
 
     /** MaxPool / AveragePool: {@code [N, C, windows...]}; MaxPool's Indices output gets the same dims as int64. */
@@ -167,7 +177,7 @@ final class ConvPoolShapes {
     /** The output size along one spatial axis (see the class comment). */
     static Dim window(InferenceContext c, Dim in, long k, long s, long d, long pb, long pe, String autoPad,
                       boolean ceil) {
-        long effective = d * (k - 1) + 1;
+        long effective = Math.addExact(Math.multiplyExact(d, k - 1), 1);
         if (!in.isKnown()) {
             boolean identity = effective == 1 && s == 1 && (autoPad.startsWith("SAME") || pb + pe == 0);
             return identity ? in : Dim.unknown();
@@ -178,7 +188,7 @@ final class ConvPoolShapes {
             case "SAME_UPPER", "SAME_LOWER" -> out = DimMath.ceilDiv(size, s);
             case "VALID" -> out = DimMath.ceilDiv(size - effective + 1, s);
             case "NOTSET", "" -> {
-                long span = size + pb + pe - effective;
+                long span = Math.addExact(size, Math.addExact(pb, pe)) - effective;
                 out = (ceil ? DimMath.ceilDiv(span, s) : Math.floorDiv(span, s)) + 1;
                 if (ceil && out > 0 && (out - 1) * s >= size + pb) {
                     out--;

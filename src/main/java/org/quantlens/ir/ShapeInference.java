@@ -127,7 +127,7 @@ public final class ShapeInference {
             case "Unsqueeze" -> LayoutShapes.unsqueeze(c);
             case "Pad" -> LayoutShapes.pad(c);
             case "ReduceMean" -> LayoutShapes.reduce(c);
-            case "Resize" -> LayoutShapes.resize(c);
+            case "Resize" -> ResizeShapes.resize(c);
             case "Slice" -> IndexingShapes.slice(c);
             case "Gather" -> IndexingShapes.gather(c);
             case "Shape" -> IndexingShapes.shape(c);
