@@ -435,4 +435,53 @@ class ShapeInferenceTest {
                 .node("rs", "Resize", List.of("x", "", "", "sizes"), List.of("y")).build();
         assertEquals("float32[?,?,?,?]", typeOf(ShapeInference.infer(m), "y"));
     }
+
+    private static void assertFailsNamingNode(Node bad) {
+        Model m = model().input("x", F, 1, 2, 6, 6).weights("w", 4, 2, 3, 3).ints("two", 2).node(bad).build();
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ShapeInference.infer(m),
+                bad.opType() + " " + bad.attributes().keySet());
+        assertTrue(e.getMessage().startsWith("node bad (" + bad.opType() + "): "), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void hostileAttributesFailWithOneLineNamingTheNode() {
+        List<String> x = List.of("x");
+        List<String> y = List.of("y");
+        assertFailsNamingNode(Node.of("bad", "MaxPool", x, y, Attribute.ofInts("kernel_shape", 0, 0)));
+        assertFailsNamingNode(Node.of("bad", "MaxPool", x, y, Attribute.ofInts("kernel_shape", 9, 9)));
+        assertFailsNamingNode(Node.of("bad", "MaxPool", x, y, Attribute.ofInts("kernel_shape", 2)));
+        assertFailsNamingNode(Node.of("bad", "MaxPool", x, y, Attribute.ofInts("kernel_shape", 2, 2),
+                Attribute.ofInts("dilations", Long.MAX_VALUE, 1)));
+        assertFailsNamingNode(Node.of("bad", "Conv", List.of("x", "w"), y, Attribute.ofInts("strides", -1, -1)));
+        assertFailsNamingNode(Node.of("bad", "Conv", List.of("x", "w"), y, Attribute.ofString("group", "two")));
+        assertFailsNamingNode(Node.of("bad", "Conv", List.of("x", "w"), y, Attribute.ofInt("group", 0)));
+        assertFailsNamingNode(Node.of("bad", "Transpose", x, y, Attribute.ofInts("perm", 5, 0, 1, 2)));
+        assertFailsNamingNode(Node.of("bad", "Transpose", x, y, Attribute.ofInts("perm", 0, 0, 1, 2)));
+        assertFailsNamingNode(Node.of("bad", "Gather", List.of("x", "two"), y, Attribute.ofInt("axis", 9)));
+        assertFailsNamingNode(Node.of("bad", "Gather", List.of("x", "two"), y, Attribute.ofInt("axis", 1)));
+        assertFailsNamingNode(Node.of("bad", "Flatten", x, y, Attribute.ofInt("axis", 7)));
+        assertFailsNamingNode(Node.of("bad", "Concat", List.of("x", "w"), y));
+        assertFailsNamingNode(Node.of("bad", "Concat", List.of("x", "w"), y, Attribute.ofInt("axis", 1)));
+        assertFailsNamingNode(Node.of("bad", "Pad", List.of("x", "two"), y));
+        assertFailsNamingNode(Node.of("bad", "Squeeze", List.of("x", "two"), y));
+        assertFailsNamingNode(Node.of("bad", "Unsqueeze", x, y, Attribute.ofInts("axes", 1, 1)));
+        assertFailsNamingNode(Node.of("bad", "Slice", x, y, Attribute.ofInts("starts", 0),
+                Attribute.ofInts("ends", 1, 2)));
+        assertFailsNamingNode(Node.of("bad", "Constant", List.of(), y, Attribute.ofString("value", "oops")));
+    }
+
+    @Test
+    void shapeStartEndAndSliceOfAShape() {
+        Model m = model().opset(15).input("x", F, "N", 3, 8, 8).ints("s", 1).ints("e", 3)
+                .node("sh", "Shape", List.of("x"), List.of("hw"), Attribute.ofInt("start", -2))
+                .node("all", "Shape", List.of("x"), List.of("all"))
+                .node("sl", "Slice", List.of("all", "s", "e"), List.of("ch"))
+                .node("r", "Reshape", List.of("x", "all"), List.of("same"))
+                .build();
+        Map<String, ValueInfo> r = ShapeInference.infer(m);
+        assertEquals("int64[2]", typeOf(r, "hw"));
+        assertEquals("int64[2]", typeOf(r, "ch"));
+        assertEquals("float32[N,3,8,8]", typeOf(r, "same"));
+    }
 }
