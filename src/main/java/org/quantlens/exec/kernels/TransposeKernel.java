@@ -29,12 +29,12 @@ final class TransposeKernel {
     /** {@code x} transposed by {@code perm} (null: reversed axes). */
     static Tensor transpose(Tensor x, long[] perm) {
         int rank = x.rank();
+        if (perm != null) {
+            checkPermutation(perm, rank);
+        }
         int[] p = new int[rank];
         for (int i = 0; i < rank; i++) {
             p[i] = perm == null ? rank - 1 - i : (int) perm[i];
-        }
-        if (perm != null) {
-            checkPermutation(perm, rank);
         }
         int[] inStrides = x.shape().strides();
         int[] outDims = new int[rank];
