@@ -35,14 +35,15 @@ public final class ShapeKernels {
     }
 
     /**
-     * Concat: joins the inputs along {@code axis} (required; negative counts from the end). All inputs must have the
+     * Concat: joins the inputs along {@code axis} (required from opset 4, before that default 1; negative counts
+     * from the end). All inputs must have the
      * same dtype, rank and the same dims except on {@code axis}; inputs with a zero-length axis contribute nothing.
      */
     static OpKernel concat(Node node, long opset) {
-        if (!node.has("axis")) {
+        if (!node.has("axis") && opset >= 4) {
             throw new KernelException("Concat needs the axis attribute");
         }
-        long axisAttr = node.attrInt("axis", 0);
+        long axisAttr = node.attrInt("axis", 1);
         return (inputs, ctx) -> {
             Tensor first = ShapeIndexing.required(inputs, 0, "inputs");
             int rank = first.rank();
@@ -103,11 +104,11 @@ public final class ShapeKernels {
             int axis = (int) (axisAttr < 0 ? axisAttr + rank : axisAttr);
             long rows = 1;
             for (int d = 0; d < axis; d++) {
-                rows *= x.shape().dim(d);
+                rows = Math.multiplyExact(rows, x.shape().dim(d));
             }
             long cols = 1;
             for (int d = axis; d < rank; d++) {
-                cols *= x.shape().dim(d);
+                cols = Math.multiplyExact(cols, x.shape().dim(d));
             }
             return new Tensor[] {x.reshape(Shape.of(rows, cols))};
         };
@@ -172,8 +173,8 @@ public final class ShapeKernels {
 
     /**
      * Squeeze: removes the listed axes (attribute before opset 13, optional int64 input from 13), which must have
-     * size 1 (KernelException otherwise); negative axes count from the end, order does not matter. Without axes,
-     * removes every dim of size 1.
+     * size 1 (KernelException otherwise); negative axes count from the end, order and repeats do not matter.
+     * Without axes, or with an empty axes tensor (as ONNX Runtime reads it), removes every dim of size 1.
      */
     static OpKernel squeeze(Node node, long opset) {
         long[] attrAxes = opset < 13 ? node.attrInts("axes", null) : null;
@@ -181,7 +182,7 @@ public final class ShapeKernels {
             Tensor x = ShapeIndexing.required(inputs, 0, "data");
             long[] axes = attrAxes;
             Tensor axesInput = opset >= 13 ? ShapeIndexing.optional(inputs, 1) : null;
-            if (axesInput != null) {
+            if (axesInput != null && axesInput.size() > 0) {
                 axes = ShapeIndexing.integers(axesInput, "axes");
             }
             int rank = x.rank();

@@ -67,6 +67,12 @@ class ShapeKernelsTest {
     }
 
     @Test
+    void concatBeforeOpset4DefaultsToAxisOne() {
+        Tensor out = run("Concat", 1, in(longs(new int[] {1, 1}, 1), longs(new int[] {1, 1}, 2)));
+        assertEquals(Shape.of(1, 2), out.shape());
+    }
+
+    @Test
     void concatNeedsTheAxisAttribute() {
         assertThrows(KernelException.class, () -> ShapeKernelHarness.kernel("Concat", 13, in(iota(1))));
     }
@@ -135,6 +141,7 @@ class ShapeKernelsTest {
     void squeezeWithoutAxesDropsEveryUnitDim() {
         assertEquals(Shape.of(3, 5), run("Squeeze", 13, in(iota(1, 3, 1, 5))).shape());
         assertEquals(Shape.scalar(), run("Squeeze", 13, in(iota(1, 1))).shape());
+        assertEquals(Shape.of(3), run("Squeeze", 13, in(iota(1, 3), axes())).shape());
     }
 
     @Test
