@@ -66,6 +66,7 @@ public final class HistogramErrorModel {
     private final double[] preCount;     // prefix sums of the raw counts (KL)
     private final double[] preCLogC;     // prefix sums of c ln c (KL)
     private final int[] preNonEmpty;     // prefix count of non-empty bins (KL)
+    private final double[] logOf;        // ln(n) for n = 0..bins (KL); ln 0 is never read
 
     /** A model of {@code counts} over bins of width {@code binWidth} starting at {@code firstEdge}, no exact zeros. */
     public HistogramErrorModel(double[] counts, double firstEdge, double binWidth) {
@@ -124,6 +125,10 @@ public final class HistogramErrorModel {
             suf2[i] = suf2[i + 1] + c * (m * m + w2over12);
         }
         this.total = preCount[bins];
+        logOf = new double[bins + 1];
+        for (int i = 1; i <= bins; i++) {
+            logOf[i] = Math.log(i);
+        }
     }
 
     private static void validate(double[] counts, double firstEdge, double binWidth) {
@@ -239,7 +244,12 @@ public final class HistogramErrorModel {
         evaluateInto(lo, hi, spec, out, true);
     }
 
-    void evaluateInto(double lo, double hi, QuantSpec spec, MutableErrorMetrics out, boolean withKl) {
+    /**
+     * {@link #evaluateInto(double, double, QuantSpec, MutableErrorMetrics)}, optionally without KL (then 0):
+     * KL costs O(min(levels, bins)) while everything else is O(1), so a threshold drag that only shows
+     * MSE/SQNR/cosine can skip it.
+     */
+    public void evaluateInto(double lo, double hi, QuantSpec spec, MutableErrorMetrics out, boolean withKl) {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clip range [" + lo + ", " + hi + "] is empty or not a number");
         }
@@ -390,30 +400,34 @@ public final class HistogramErrorModel {
 
     /** KL(P||Q) of the class doc, cell by cell; {@code lastCell = qmax - qmin}. */
     private double klDivergence(double a, double scale, int lastCell) {
+        double invScale = 1.0 / scale;
+        double invWidth = 1.0 / binWidth;
+        boolean cellsCoverBins = scale >= binWidth; // then every cell holds a midpoint: next cell is k + 1
         double sum = 0.0;
         int j = 0;
+        long k = cellOf(midpoint(0), a, invScale, lastCell);
         while (j < bins) {
-            long k = cellOf(midpoint(j), a, scale, lastCell);
             int end;
             if (k >= lastCell) {
                 end = bins;
             } else {
                 double boundary = a + (k + 0.5) * scale; // first midpoint of cell k + 1
-                double firstNext = Math.ceil((boundary - firstEdge) / binWidth - 0.5);
+                double firstNext = Math.ceil((boundary - firstEdge) * invWidth - 0.5);
                 end = (int) Math.max(j + 1, Math.min(bins, firstNext));
             }
             double c = preCount[end] - preCount[j];
             if (c > 0) {
                 int nonEmpty = preNonEmpty[end] - preNonEmpty[j];
-                sum += (preCLogC[end] - preCLogC[j]) - c * Math.log(c / nonEmpty);
+                sum += (preCLogC[end] - preCLogC[j]) - c * (Math.log(c) - logOf[nonEmpty]);
             }
             j = end;
+            k = cellsCoverBins ? k + 1 : cellOf(midpoint(Math.min(j, bins - 1)), a, invScale, lastCell);
         }
         return Math.max(0.0, sum / total);
     }
 
-    private static long cellOf(double x, double a, double scale, int lastCell) {
-        double k = Math.floor((x - a) / scale + 0.5);
+    private static long cellOf(double x, double a, double invScale, int lastCell) {
+        double k = Math.floor((x - a) * invScale + 0.5);
         return (long) Math.max(0, Math.min(lastCell, k));
     }
 }

@@ -112,6 +112,56 @@ class HistogramErrorModelTest {
     }
 
     @Test
+    void klMatchesTheDefinitionBinByBin() {
+        java.util.Random r = new java.util.Random(8);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(300);
+            double[] counts = new double[n];
+            for (int i = 0; i < n; i++) {
+                counts[i] = r.nextInt(4) == 0 ? 0 : r.nextInt(1000);
+            }
+            double e0 = -r.nextDouble() * n / 2;
+            HistogramErrorModel model = new HistogramErrorModel(counts, e0, 1.0);
+            double scale = Math.exp(r.nextGaussian() * 1.5); // cells narrower and wider than bins
+            int qmax = 1 + r.nextInt(255);
+            int zp = r.nextInt(qmax + 1);
+            MutableErrorMetrics m = new MutableErrorMetrics();
+            model.evaluateInto(scale, zp, 0, qmax, m);
+            assertEquals(bruteForceKl(counts, e0, scale, zp, qmax), m.kl(), 1e-9,
+                    "trial " + trial + " scale " + scale);
+        }
+    }
+
+    /** The class-doc definition, literally: cell of each midpoint, q uniform on the cell's non-empty bins. */
+    private static double bruteForceKl(double[] counts, double e0, double scale, int zp, int qmax) {
+        double a = -scale * zp;
+        long[] cell = new long[counts.length];
+        java.util.Map<Long, double[]> cells = new java.util.HashMap<>(); // cell -> {count, non-empty bins}
+        double total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            double mid = e0 + i + 0.5;
+            cell[i] = (long) Math.max(0, Math.min(qmax, Math.floor((mid - a) / scale + 0.5)));
+            double[] acc = cells.computeIfAbsent(cell[i], k -> new double[2]);
+            acc[0] += counts[i];
+            acc[1] += counts[i] > 0 ? 1 : 0;
+            total += counts[i];
+        }
+        if (total == 0) {
+            return 0;
+        }
+        double kl = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                double[] acc = cells.get(cell[i]);
+                double p = counts[i] / total;
+                double q = acc[0] / acc[1] / total;
+                kl += p * Math.log(p / q);
+            }
+        }
+        return kl;
+    }
+
+    @Test
     void degenerateInputsGiveFiniteNumbers() {
         HistogramErrorModel[] models = {
             new HistogramErrorModel(new double[8], -1.0, 0.25),                  // no values at all
