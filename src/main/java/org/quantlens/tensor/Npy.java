@@ -152,12 +152,13 @@ public final class Npy {
         }
         if (!dict.keySet().equals(KEYS)) {
             throw InvalidInputException.of(source, "header keys must be 'descr', 'fortran_order' and 'shape', got "
-                    + dict.keySet());
+                    + SafeText.printable(dict.keySet()));
         }
         DType dtype = dtypeOf(dict.get("descr"), source);
         ByteOrder order = byteOrderOf((String) dict.get("descr"));
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
-            throw InvalidInputException.of(source, "fortran_order is not True or False: " + dict.get("fortran_order"));
+            throw InvalidInputException.of(source, "fortran_order is not True or False: "
+                    + SafeText.printable(dict.get("fortran_order")));
         }
         int[] dims = dimsOf(dict.get("shape"), source);
         return new Header(dtype, order, fortran, dims, (int) (headerStart + headerLength));
@@ -165,7 +166,7 @@ public final class Npy {
 
     private static DType dtypeOf(Object descr, String source) {
         if (!(descr instanceof String s)) {
-            throw InvalidInputException.of(source, "structured dtype " + descr + " is not supported");
+            throw InvalidInputException.of(source, "structured dtype " + SafeText.printable(descr) + " is not supported");
         }
         String kind = !s.isEmpty() && "<>|=".indexOf(s.charAt(0)) >= 0 ? s.substring(1) : s;
         DType t = switch (kind) {
@@ -181,7 +182,8 @@ public final class Npy {
             default -> null;
         };
         if (t == null) {
-            throw InvalidInputException.of(source, "dtype '" + s + "' is not supported (supported: " + SUPPORTED + ")");
+            throw InvalidInputException.of(source, "dtype '" + SafeText.printable(s, 40) + "' is not supported (supported: "
+                    + SUPPORTED + ")");
         }
         return t;
     }
@@ -192,7 +194,7 @@ public final class Npy {
 
     private static int[] dimsOf(Object shape, String source) {
         if (!(shape instanceof PythonLiteralParser.Tuple tuple)) {
-            throw InvalidInputException.of(source, "shape is not a tuple: " + shape);
+            throw InvalidInputException.of(source, "shape is not a tuple: " + SafeText.printable(shape));
         }
         if (tuple.size() > 64) {
             throw InvalidInputException.of(source, "shape has " + tuple.size() + " dimensions (at most 64 allowed)");
@@ -200,13 +202,14 @@ public final class Npy {
         int[] dims = new int[tuple.size()];
         for (int i = 0; i < dims.length; i++) {
             if (!(tuple.get(i) instanceof BigInteger d)) {
-                throw InvalidInputException.of(source, "shape " + tuple + " holds a non-integer");
+                throw InvalidInputException.of(source, "shape " + SafeText.printable(tuple) + " holds a non-integer");
             }
             if (d.signum() < 0) {
-                throw InvalidInputException.of(source, "shape " + tuple + " has a negative dimension");
+                throw InvalidInputException.of(source, "shape " + SafeText.printable(tuple) + " has a negative dimension");
             }
             if (d.bitLength() > 31) {
-                throw InvalidInputException.of(source, "shape " + tuple + " has an absurd dimension " + d);
+                throw InvalidInputException.of(source, "shape " + SafeText.printable(tuple) + " has an absurd dimension "
+                        + SafeText.printable(d, 50));
             }
             dims[i] = d.intValue();
         }

@@ -50,13 +50,13 @@ public final class Npz {
                     continue;
                 }
                 String name = entry.getName();
-                String source = path + "[" + name + "]";
+                String source = path + "[" + SafeText.printable(name) + "]";
                 if (!name.endsWith(SUFFIX)) {
                     throw InvalidInputException.of(source, "entry is not a .npy array");
                 }
                 String key = name.substring(0, name.length() - SUFFIX.length());
                 if (arrays.containsKey(key)) {
-                    throw InvalidInputException.of(source, "duplicate array name '" + key + "'");
+                    throw InvalidInputException.of(source, "duplicate array name '" + SafeText.printable(key) + "'");
                 }
                 arrays.put(key, Npy.read(readEntry(zip, entry, source), source));
             }

@@ -78,7 +78,7 @@ final class PythonLiteralParser {
             expect(':');
             Object val = value(depth + 1);
             if (map.put(key, val) != null) {
-                throw error("duplicate key " + key + " in header dict");
+                throw error("duplicate key " + SafeText.printable(key, 40) + " in header dict");
             }
             skipSpace();
             if (peek() == ',') {
@@ -150,7 +150,8 @@ final class PythonLiteralParser {
             case "True" -> Boolean.TRUE;
             case "False" -> Boolean.FALSE;
             case "None" -> NONE;
-            default -> throw error("unexpected " + (w.isEmpty() ? "character '" + text.charAt(start) + "'" : "'" + w + "'")
+            default -> throw error("unexpected " + (w.isEmpty() ? "character '" + SafeText.printable(text.charAt(start)) + "'"
+                    : "'" + SafeText.printable(w, 40) + "'")
                     + " in header");
         };
     }
