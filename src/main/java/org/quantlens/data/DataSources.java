@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import org.quantlens.tensor.NamedTensor;
 import org.quantlens.tensor.Npy;
 import org.quantlens.tensor.Npz;
 import org.quantlens.tensor.SafeText;
+import org.quantlens.tensor.TensorProtoFormat;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -48,17 +50,8 @@ public final class DataSources {
 
     /** A source for {@code path} (file or folder), see the class comment. */
     public static BatchSource open(Path path, DataOptions opts) {
-        return open(path, opts, TensorProtoLoader.standard());
-    }
-
-    /** {@code --input NAME=PATH} for each model input; every path a .npy, .npz or .pb with the same sample count. */
-    public static BatchSource openMulti(Map<String, Path> inputs, DataOptions opts) {
-        return openMulti(inputs, opts, TensorProtoLoader.standard());
-    }
-
-    static BatchSource open(Path path, DataOptions opts, TensorProtoLoader pb) {
         if (Files.isDirectory(path)) {
-            return openFolder(path, opts, pb);
+            return openFolder(path, opts);
         }
         if (!Files.exists(path)) {
             throw InvalidInputException.of(path, "no such file or folder");
@@ -69,7 +62,7 @@ public final class DataSources {
             if (arrays.keySet().containsAll(opts.inputNames())) {
                 Map<String, Path> byName = new LinkedHashMap<>();
                 opts.inputNames().forEach(n -> byName.put(n, path));
-                return openMulti(byName, opts, pb);
+                return openMulti(byName, opts);
             }
         }
         if (!List.of("npy", "npz", "pb").contains(ext)) {
@@ -81,7 +74,7 @@ public final class DataSources {
                     + String.join(", ", opts.inputNames()) + "): give one file per input with --input NAME=PATH");
         }
         List<String> notes = new ArrayList<>();
-        NamedTensor array = loadArray(path, null, opts, pb, notes);
+        NamedTensor array = loadArray(path, null, opts, notes, new HashMap<>());
         String name = !opts.inputNames().isEmpty() ? opts.inputNames().get(0) : "input";
         LinkedHashMap<String, Tensor> map = new LinkedHashMap<>();
         map.put(name, array.tensor());
@@ -90,7 +83,8 @@ public final class DataSources {
                 + array.tensor().shape() + ", " + n + " samples)", notes);
     }
 
-    static BatchSource openMulti(Map<String, Path> inputs, DataOptions opts, TensorProtoLoader pb) {
+    /** {@code --input NAME=PATH} for each model input; every path a .npy, .npz or .pb with the same sample count. */
+    public static BatchSource openMulti(Map<String, Path> inputs, DataOptions opts) {
         if (inputs.isEmpty()) {
             throw new InvalidInputException("no --input NAME=PATH given");
         }
@@ -105,6 +99,7 @@ public final class DataSources {
             order.addAll(inputs.keySet());
         }
         List<String> notes = new ArrayList<>();
+        Map<Path, LinkedHashMap<String, Tensor>> archives = new HashMap<>(); // one .npz may feed several inputs
         LinkedHashMap<String, Tensor> map = new LinkedHashMap<>();
         String firstName = null;
         for (String name : order) {
@@ -112,7 +107,7 @@ public final class DataSources {
             if (p == null) {
                 throw new InvalidInputException("no --input given for model input '" + name + "'");
             }
-            Tensor t = loadArray(p, name, opts, pb, notes).tensor();
+            Tensor t = loadArray(p, name, opts, notes, archives).tensor();
             if (firstName != null && t.shape().dim(0) != map.get(firstName).shape().dim(0)) {
                 throw InvalidInputException.of(p, "input '" + name + "' has " + t.shape().dim(0) + " samples but input '"
                         + firstName + "' (" + inputs.get(firstName) + ") has " + map.get(firstName).shape().dim(0));
@@ -128,13 +123,14 @@ public final class DataSources {
      * One array from a .npy, .npz or .pb file, rank >= 1. From an .npz: the array named {@code preferred} if
      * present, else {@code opts.npzArrayName()}, else the first. .npy/.npz arrays are converted to float32.
      */
-    private static NamedTensor loadArray(Path path, String preferred, DataOptions opts, TensorProtoLoader pb,
-                                         List<String> notes) {
+    private static NamedTensor loadArray(Path path, String preferred, DataOptions opts, List<String> notes,
+                                         Map<Path, LinkedHashMap<String, Tensor>> archives) {
         String ext = extension(path);
         NamedTensor loaded = switch (ext) {
             case "npy" -> new NamedTensor("", Npy.read(path));
-            case "npz" -> pickFromNpz(path, preferred, opts.npzArrayName());
-            case "pb" -> pb.load(path);
+            case "npz" -> pickFromNpz(path, archives.computeIfAbsent(path, Npz::read), preferred,
+                    opts.npzArrayName());
+            case "pb" -> TensorProtoFormat.readFile(path);
             default -> throw InvalidInputException.of(path, "expected a .npy, .npz or .pb file");
         };
         Tensor t = loaded.tensor();
@@ -149,8 +145,8 @@ public final class DataSources {
         return new NamedTensor(loaded.name(), t);
     }
 
-    private static NamedTensor pickFromNpz(Path path, String preferred, String requested) {
-        LinkedHashMap<String, Tensor> arrays = Npz.read(path);
+    private static NamedTensor pickFromNpz(Path path, LinkedHashMap<String, Tensor> arrays, String preferred,
+                                           String requested) {
         if (preferred != null && arrays.containsKey(preferred)) {
             return new NamedTensor(preferred, arrays.get(preferred));
         }
@@ -165,11 +161,11 @@ public final class DataSources {
         return new NamedTensor(first.getKey(), first.getValue());
     }
 
-    private static BatchSource openFolder(Path folder, DataOptions opts, TensorProtoLoader pb) {
+    private static BatchSource openFolder(Path folder, DataOptions opts) {
         List<Path> entries = list(folder);
         List<Path> inputFiles = inputFiles(entries);
         if (!inputFiles.isEmpty()) {
-            return onnxLayout(folder, List.of(inputFiles), opts, pb);
+            return onnxLayout(folder, List.of(inputFiles), opts);
         }
         TreeMap<Integer, Path> sets = new TreeMap<>();
         for (Path p : entries) {
@@ -187,13 +183,12 @@ public final class DataSources {
                 }
                 dataSets.add(files);
             }
-            return onnxLayout(folder, dataSets, opts, pb);
+            return onnxLayout(folder, dataSets, opts);
         }
         return imageFolder(folder, entries, opts);
     }
 
-    private static BatchSource onnxLayout(Path root, List<List<Path>> dataSets, DataOptions opts,
-                                          TensorProtoLoader pb) {
+    private static BatchSource onnxLayout(Path root, List<List<Path>> dataSets, DataOptions opts) {
         int expected = opts.inputNames().size();
         for (List<Path> files : dataSets) {
             if (expected > 0 && files.size() != expected) {
@@ -202,7 +197,7 @@ public final class DataSources {
                         + String.join(", ", opts.inputNames()) + ")");
             }
         }
-        return new OnnxTestLayoutSource(root, dataSets.subList(0, opts.cap(dataSets.size())), opts.inputNames(), pb);
+        return new OnnxTestLayoutSource(root, dataSets.subList(0, opts.cap(dataSets.size())), opts.inputNames());
     }
 
     private static BatchSource imageFolder(Path folder, List<Path> entries, DataOptions opts) {

@@ -10,6 +10,7 @@ import org.quantlens.tensor.InvalidInputException;
 import org.quantlens.tensor.NamedTensor;
 import org.quantlens.tensor.SafeText;
 import org.quantlens.tensor.Tensor;
+import org.quantlens.tensor.TensorProtoFormat;
 
 /**
  * Inputs in the ONNX backend-test layout: data sets, each a folder of {@code input_0.pb, input_1.pb, ...}
@@ -21,14 +22,12 @@ final class OnnxTestLayoutSource implements BatchSource {
     private final Path root;
     private final List<List<Path>> dataSets;
     private final List<String> inputNames;
-    private final TensorProtoLoader loader;
 
     /** {@code dataSets}: per data set the input files in index order. */
-    OnnxTestLayoutSource(Path root, List<List<Path>> dataSets, List<String> inputNames, TensorProtoLoader loader) {
+    OnnxTestLayoutSource(Path root, List<List<Path>> dataSets, List<String> inputNames) {
         this.root = root;
         this.dataSets = List.copyOf(dataSets);
         this.inputNames = List.copyOf(inputNames);
-        this.loader = loader;
     }
 
     @Override
@@ -67,7 +66,7 @@ final class OnnxTestLayoutSource implements BatchSource {
     private Map<String, Tensor> load(List<Path> files) {
         Map<String, Tensor> batch = new LinkedHashMap<>();
         for (int i = 0; i < files.size(); i++) {
-            NamedTensor nt = loader.load(files.get(i));
+            NamedTensor nt = TensorProtoFormat.readFile(files.get(i));
             String name = !inputNames.isEmpty() ? inputNames.get(i) : nt.name().isEmpty() ? "input_" + i : nt.name();
             if (batch.put(name, nt.tensor()) != null) {
                 throw InvalidInputException.of(files.get(i), "a second tensor named '" + SafeText.printable(name)

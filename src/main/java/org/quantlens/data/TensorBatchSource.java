@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.quantlens.tensor.Shape;
+import org.quantlens.tensor.Batching;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -62,21 +62,11 @@ final class TensorBatchSource implements BatchSource {
                 int end = Math.min(samples, next + batchSize);
                 Map<String, Tensor> batch = new LinkedHashMap<>();
                 for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-                    batch.put(e.getKey(), slice(e.getValue(), next, end));
+                    batch.put(e.getKey(), Batching.slice(e.getValue(), next, end));
                 }
                 next = end;
                 return batch;
             }
         };
-    }
-
-    /** Rows {@code [from, to)} of the first axis, copied. */
-    static Tensor slice(Tensor t, int from, int to) {
-        int[] dims = t.shape().dims();
-        int perSample = dims[0] == 0 ? 0 : t.size() / dims[0];
-        dims[0] = to - from;
-        Object data = Tensor.allocate(t.dtype(), dims[0] * perSample);
-        System.arraycopy(t.data(), from * perSample, data, 0, dims[0] * perSample);
-        return Tensor.of(t.dtype(), Shape.of(dims), data);
     }
 }

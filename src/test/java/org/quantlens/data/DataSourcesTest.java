@@ -20,16 +20,13 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.InvalidInputException;
-import org.quantlens.tensor.NamedTensor;
 import org.quantlens.tensor.Npy;
 import org.quantlens.tensor.Npz;
 import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
+import org.quantlens.tensor.TensorProtoFormat;
 
 class DataSourcesTest {
-    /** Stands in for the TensorProto reader: the test's ".pb" files hold .npy bytes. */
-    private static final TensorProtoLoader NPY_AS_PB = p -> new NamedTensor("from_" + p.getFileName(), Npy.read(p));
-
     @TempDir
     Path dir;
 
@@ -159,16 +156,16 @@ class DataSourcesTest {
     }
 
     @Test
-    void pbFilesGoThroughTheTensorProtoReaderAndKeepTheirDtype() throws IOException {
+    void pbFileIsReadAsATensorProtoAndKeepsItsDtype() throws IOException {
         Path p = dir.resolve("x.pb");
-        Files.write(p, Npy.toBytes(Tensor.ofLongs(Shape.of(2), 5, 6)));
-        BatchSource s = DataSources.open(p, DataOptions.forInputs(List.of("ids")), NPY_AS_PB);
+        Files.write(p, TensorProtoFormat.encode("", Tensor.ofLongs(Shape.of(2), 5, 6)));
+        BatchSource s = DataSources.open(p, DataOptions.forInputs(List.of("ids")));
         assertArrayEquals(new long[] {5, 6}, all(s, 2).get(0).get("ids").longs());
     }
 
     private void pbFile(Path folder, String name, Tensor t) throws IOException {
         Files.createDirectories(folder);
-        Files.write(folder.resolve(name), Npy.toBytes(t));
+        Files.write(folder.resolve(name), TensorProtoFormat.encode("t_" + name, t));
     }
 
     @Test
@@ -180,14 +177,14 @@ class DataSourcesTest {
             pbFile(d, "output_0.pb", Tensor.ofFloats(Shape.of(1), -1));
         }
         Files.writeString(dir.resolve("model.onnx"), "not read here");
-        BatchSource s = DataSources.open(dir, DataOptions.forInputs(List.of("x", "y")), NPY_AS_PB);
+        BatchSource s = DataSources.open(dir, DataOptions.forInputs(List.of("x", "y")));
         assertEquals(3, s.sampleCount());
         List<Map<String, Tensor>> b = all(s, 16);
         assertEquals(List.of("x", "y"), List.copyOf(b.get(0).keySet()));
         assertEquals(10f, b.get(2).get("x").floats()[0], "test_data_set_10 sorts after 1 by index");
         assertEquals(101L, b.get(1).get("y").longs()[0]);
-        assertEquals(2, DataSources.open(dir, new DataOptions(List.of("x", "y"), null, null, 2), NPY_AS_PB).sampleCount());
-        assertTrue(error(() -> DataSources.open(dir, DataOptions.forInputs(List.of("x")), NPY_AS_PB))
+        assertEquals(2, DataSources.open(dir, new DataOptions(List.of("x", "y"), null, null, 2)).sampleCount());
+        assertTrue(error(() -> DataSources.open(dir, DataOptions.forInputs(List.of("x"))))
                 .contains("model has 1 inputs"));
     }
 
@@ -195,10 +192,10 @@ class DataSourcesTest {
     void aSingleDataSetFolderUsesTheNamesInsideThePbFilesWhenTheModelsAreUnknown() throws IOException {
         Path d = dir.resolve("set");
         pbFile(d, "input_0.pb", Tensor.ofFloats(Shape.of(1), 3));
-        BatchSource s = DataSources.open(d, DataOptions.forInputs(List.of()), NPY_AS_PB);
-        assertEquals(List.of("from_input_0.pb"), List.copyOf(all(s, 1).get(0).keySet()));
+        BatchSource s = DataSources.open(d, DataOptions.forInputs(List.of()));
+        assertEquals(List.of("t_input_0.pb"), List.copyOf(all(s, 1).get(0).keySet()));
         pbFile(d, "input_2.pb", Tensor.ofFloats(Shape.of(1), 3));
-        assertTrue(error(() -> DataSources.open(d, DataOptions.forInputs(List.of()), NPY_AS_PB))
+        assertTrue(error(() -> DataSources.open(d, DataOptions.forInputs(List.of())))
                 .contains("input_1.pb is missing"));
     }
 
