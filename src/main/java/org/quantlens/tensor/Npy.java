@@ -115,22 +115,7 @@ public final class Npy {
     }
 
     private static Header parseHeader(byte[] bytes, String source) {
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (i >= bytes.length) {
-                throw InvalidInputException.of(source, "truncated: " + bytes.length + " bytes, too short for a .npy file");
-            }
-            if (bytes[i] != MAGIC[i]) {
-                throw InvalidInputException.of(source, "not a .npy file (bad magic bytes)");
-            }
-        }
-        if (bytes.length < 8) {
-            throw InvalidInputException.of(source, "truncated after the magic bytes");
-        }
-        int major = bytes[6] & 0xff;
-        int minor = bytes[7] & 0xff;
-        if (major < 1 || major > 3 || minor != 0) {
-            throw InvalidInputException.of(source, "unsupported .npy format version " + major + "." + minor);
-        }
+        int major = checkMagicAndVersion(bytes, source);
         int lengthBytes = major == 1 ? 2 : 4;
         int headerStart = 8 + lengthBytes;
         if (bytes.length < headerStart) {
@@ -162,6 +147,27 @@ public final class Npy {
         }
         int[] dims = dimsOf(dict.get("shape"), source);
         return new Header(dtype, order, fortran, dims, (int) (headerStart + headerLength));
+    }
+
+    /** Checks the magic bytes and returns the major version (1, 2 or 3). */
+    private static int checkMagicAndVersion(byte[] bytes, String source) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (i >= bytes.length) {
+                throw InvalidInputException.of(source, "truncated: " + bytes.length + " bytes, too short for a .npy file");
+            }
+            if (bytes[i] != MAGIC[i]) {
+                throw InvalidInputException.of(source, "not a .npy file (bad magic bytes)");
+            }
+        }
+        if (bytes.length < 8) {
+            throw InvalidInputException.of(source, "truncated after the magic bytes");
+        }
+        int major = bytes[6] & 0xff;
+        int minor = bytes[7] & 0xff;
+        if (major < 1 || major > 3 || minor != 0) {
+            throw InvalidInputException.of(source, "unsupported .npy format version " + major + "." + minor);
+        }
+        return major;
     }
 
     private static DType dtypeOf(Object descr, String source) {

@@ -189,6 +189,20 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void imageDeclaringHugeDimensionsIsRejectedBeforeDecoding() throws IOException {
+        byte[] png = Files.readAllBytes(png(dir, "small.png", redImage(new int[2][2])));
+        // IHDR starts at byte 8: length, "IHDR", width, height, ...; its CRC covers type and data (bytes 12..28)
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        b.putInt(16, 100_000).putInt(20, 100_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        Path huge = Files.write(dir.resolve("huge.png"), png);
+        String msg = assertThrows(InvalidInputException.class, () -> ImagePreprocessor.load(huge, raw(0, 0))).getMessage();
+        assertTrue(msg.startsWith(huge + ": image is 100000x100000"), msg);
+    }
+
+    @Test
     void garbageAndMissingFilesAreErrorsNamingTheFile() throws IOException {
         Path junk = Files.write(dir.resolve("junk.png"), new byte[] {1, 2, 3, 4});
         String msg = assertThrows(InvalidInputException.class, () -> ImagePreprocessor.load(junk, raw(0, 0))).getMessage();

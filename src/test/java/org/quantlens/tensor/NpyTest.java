@@ -87,6 +87,19 @@ class NpyTest {
     }
 
     @Test
+    void headerTooLongForVersion1IsWrittenAsVersion2() {
+        int[] dims = new int[30000]; // "(1, 1, ...)" needs about 90000 header bytes, past version 1.0's uint16
+        Arrays.fill(dims, 1);
+        byte[] b = Npy.toBytes(Tensor.zeros(DType.INT8, Shape.of(dims)));
+        assertEquals(2, b[6]);
+        long headerLen = ByteBuffer.wrap(b, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        assertTrue(headerLen > 0xffff);
+        assertEquals(0, (12 + headerLen) % 64);
+        assertEquals('\n', b[(int) (12 + headerLen - 1)]);
+        assertEquals(12 + headerLen + 1, b.length);
+    }
+
+    @Test
     void everyWritableDtypeRoundTrips() {
         Tensor[] tensors = {
             Tensor.ofFloats(Shape.of(2), 1.5f, -0f),
