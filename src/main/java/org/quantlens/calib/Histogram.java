@@ -58,6 +58,7 @@ public final class Histogram {
     private long nan;
     private long posInf;
     private long negInf;
+    private long zeros;
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
 
@@ -145,6 +146,7 @@ public final class Histogram {
         h.nan = nan;
         h.posInf = posInf;
         h.negInf = negInf;
+        h.zeros = zeros;
         h.min = min;
         h.max = max;
         return h;
@@ -192,6 +194,9 @@ public final class Histogram {
             float v = data[i];
             if (v - v == 0) { // finite
                 counts[binOf(v)]++;
+                if (v == 0f) {
+                    zeros++;
+                }
             }
         }
         min = Math.min(min, bmin);
@@ -295,6 +300,7 @@ public final class Histogram {
         nan += other.nan;
         posInf += other.posInf;
         negInf += other.negInf;
+        zeros += other.zeros;
         if (other.total() == 0) {
             return;
         }
@@ -406,6 +412,45 @@ public final class Histogram {
 
     public long negativeInfinityCount() {
         return negInf;
+    }
+
+    /** How many binned values were exactly zero (+0 or -0); 0 for histograms read from files. */
+    public long zeroCount() {
+        return zeros;
+    }
+
+    /**
+     * This histogram as a histogram of |x| over [0, max(|lo|, |hi|)] with the same bin count: each bin's count
+     * moves whole to the bin holding |its centre| (approximate within one bin; exact zeros stay in bin 0).
+     * Min/max and special counts are kept. An ABSOLUTE histogram is returned as a copy.
+     */
+    public Histogram toAbsolute() {
+        if (form == Form.ABSOLUTE) {
+            return copy();
+        }
+        Histogram a = new Histogram(Form.ABSOLUTE, bins);
+        if (hasGrid) {
+            double amax = Math.max(Math.abs(edge(0)), Math.abs(edge(bins)));
+            a.setGrid(0, Math.nextUp(Math.max(amax, Double.MIN_NORMAL) / bins));
+            for (int i = 0; i < bins; i++) {
+                if (counts[i] != 0) {
+                    a.counts[a.binOf(Math.abs((edge(i) + edge(i + 1)) / 2))] += counts[i];
+                }
+            }
+            if (zeros > 0) {
+                int zb = binOf(0);
+                long moved = Math.min(zeros, counts[zb]);
+                a.counts[a.binOf(Math.abs((edge(zb) + edge(zb + 1)) / 2))] -= moved;
+                a.counts[0] += moved;
+            }
+        }
+        a.nan = nan;
+        a.posInf = posInf;
+        a.negInf = negInf;
+        a.zeros = zeros;
+        a.min = min;
+        a.max = max;
+        return a;
     }
 
     /** True when no finite value has been binned. */
