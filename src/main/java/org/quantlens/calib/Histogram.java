@@ -431,7 +431,8 @@ public final class Histogram {
         Histogram a = new Histogram(Form.ABSOLUTE, bins);
         if (hasGrid) {
             double amax = Math.max(Math.abs(edge(0)), Math.abs(edge(bins)));
-            a.setGrid(0, Math.nextUp(Math.max(amax, Double.MIN_NORMAL) / bins));
+            a.setGrid(0, Math.max(amax, Double.MIN_NORMAL) / bins);
+            a.cover(amax);
             for (int i = 0; i < bins; i++) {
                 if (counts[i] != 0) {
                     a.counts[a.binOf(Math.abs((edge(i) + edge(i + 1)) / 2))] += counts[i];
