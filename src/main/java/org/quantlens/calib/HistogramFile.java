@@ -62,6 +62,7 @@ public final class HistogramFile {
                 tensor = null;
             }
             expect(p.currentToken(), JsonToken.END_OBJECT, source, null, "unexpected content at top level");
+            expect(p.nextToken(), null, source, null, "trailing content after the top-level object");
         } catch (JsonProcessingException e) {
             throw fail(source, tensor, "malformed JSON: " + oneLine(e));
         } catch (IOException e) {
