@@ -29,8 +29,17 @@ public final class RangeMethods {
      * (ORT's signed histogram with its float32 edges for bit-exact results);</li>
      * <li>mse: {@link Mse} over the histogram's range for 2^bits levels; aciq: {@link Aciq}.</li>
      * </ul>
+     * Constant data (min == max, e.g. a single element or all zeros) always carries a warning.
      */
     public static SearchResult compute(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o) {
+        SearchResult r = run(method, h, ema, o);
+        if (!h.isEmpty() && h.min() == h.max() && r.warnings().isEmpty()) {
+            r = withWarning(r, "constant data (min == max == " + h.min() + "): the range is degenerate");
+        }
+        return r;
+    }
+
+    private static SearchResult run(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o) {
         return switch (method) {
             case MINMAX -> MinMax.of(h, o.symmetric());
             case EMA -> {
