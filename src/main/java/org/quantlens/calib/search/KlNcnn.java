@@ -34,6 +34,11 @@ public final class KlNcnn {
     }
 
     public static SearchResult search(Histogram hist) {
+        return search(hist, true);
+    }
+
+    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    static SearchResult search(Histogram hist, boolean fast) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -56,6 +61,7 @@ public final class KlNcnn {
         }
         float[] quantized = new float[TARGET_BIN];
         float[] expand = new float[n];
+        Prefix prefix = fast ? new Prefix(dist) : null;
         double width = (h.edge(n) - h.edge(0)) / n;
         int candidates = n - TARGET_BIN;
         double[] thresholds = new double[candidates];
@@ -69,8 +75,13 @@ public final class KlNcnn {
         for (int t = TARGET_BIN; t < n; t++) {
             float tail = tailSum;
             tailSum -= dist[t];
-            expandCandidate(dist, t, quantized, expand);
-            float d = divergence(dist, expand, t, tail);
+            float d;
+            if (fast) {
+                d = (float) prefix.divergence(t, tail);
+            } else {
+                expandCandidate(dist, t, quantized, expand);
+                d = divergence(dist, expand, t, tail);
+            }
             thresholds[t - TARGET_BIN] = (t + 0.5) * width;
             kl[t - TARGET_BIN] = d;
             if (d < minKl) {
@@ -135,5 +146,102 @@ public final class KlNcnn {
             }
         }
         return result;
+    }
+
+    /**
+     * The same divergence from prefix sums of d and d*log(d): a level's fully covered bins all get Q = value, so
+     * their terms sum to sum(d log d) - log(value) * sum(d); only the straddling bins (at most two per level) and the
+     * tail bin t-1 are evaluated one by one. Sums in double (ncnn accumulates in float).
+     */
+    private static final class Prefix {
+        final float[] dist;
+        final double[] sum;
+        final double[] dlogd;
+        final double[] extra;
+        final double[] fullValue;
+        final int[] stamp;
+        final int[] touched;
+        int touchedCount;
+        int candidate;
+
+        Prefix(float[] dist) {
+            int n = dist.length;
+            this.dist = dist;
+            sum = new double[n + 1];
+            dlogd = new double[n + 1];
+            for (int j = 0; j < n; j++) {
+                sum[j + 1] = sum[j] + dist[j];
+                dlogd[j + 1] = dlogd[j] + (dist[j] > 0 ? dist[j] * Math.log(dist[j]) : 0);
+            }
+            extra = new double[n + 1];
+            fullValue = new double[n + 1];
+            stamp = new int[n + 1];
+            touched = new int[4 * TARGET_BIN + 2];
+        }
+
+        private void touch(int j, double v) {
+            if (extra[j] == 0) {
+                touched[touchedCount++] = j;
+            }
+            extra[j] += v;
+        }
+
+        double divergence(int t, float tail) {
+            candidate++;
+            touchedCount = 0;
+            float perLevel = (float) t / (float) TARGET_BIN;
+            double kl = 0;
+            for (int i = 0; i < TARGET_BIN; i++) {
+                float start = i * perLevel;
+                float end = start + perLevel;
+                int lu = (int) Math.ceil(start);
+                int rl = (int) Math.floor(end);
+                float ls = lu > start ? lu - start : 0f;
+                float rs = rl < end ? end - rl : 0f;
+                double q = ls * (lu > start ? dist[lu - 1] : 0) + rs * (rl < end ? dist[rl] : 0)
+                        + (rl > lu ? sum[rl] - sum[lu] : 0);
+                double count = ls + rs + Math.max(0, rl - lu);
+                double value = q / count;
+                if (lu > start) {
+                    touch(lu - 1, value * ls);
+                }
+                if (rl < end && rl < t) {
+                    touch(rl, value * rs);
+                }
+                if (rl > lu) {
+                    kl += (dlogd[rl] - dlogd[lu]) - Math.log(value) * (sum[rl] - sum[lu]);
+                    mark(lu, value);
+                    mark(rl - 1, value);
+                }
+            }
+            for (int k = 0; k < touchedCount; k++) {
+                kl += correction(touched[k], t, tail);
+            }
+            if (extra[t - 1] == 0) {
+                kl += correction(t - 1, t, tail);
+            }
+            for (int k = 0; k < touchedCount; k++) {
+                extra[touched[k]] = 0;
+            }
+            return kl;
+        }
+
+        private void mark(int j, double value) {
+            stamp[j] = candidate;
+            fullValue[j] = value;
+        }
+
+        /** Replaces bin j's full-level term by its exact term (partial contributions, tail). */
+        private double correction(int j, int t, float tail) {
+            double full = stamp[j] == candidate ? fullValue[j] : 0;
+            double d = dist[j];
+            double c = full > 0 ? -d * Math.log(d / full) : 0;
+            double e = full + extra[j];
+            double p = j == t - 1 ? d + tail : d;
+            if (p == 0) {
+                return c;
+            }
+            return c + (e == 0 ? 1 : p * Math.log(p / e));
+        }
     }
 }

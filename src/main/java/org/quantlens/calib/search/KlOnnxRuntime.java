@@ -168,8 +168,17 @@ public final class KlOnnxRuntime {
     static double entropyFloat32(float[] p, float[] q, float[] terms, int len) {
         float sp = NumpyCompat.pairwiseSum(p, 0, len);
         float sq = NumpyCompat.pairwiseSum(q, 0, len);
+        float lastP = Float.NaN;
+        float lastQ = Float.NaN;
+        float lastTerm = 0f;
         for (int j = 0; j < len; j++) {
-            terms[j] = relEntr(p[j] / sp, q[j] / sq);
+            // runs of equal (p, q) pairs (empty tails, flat chunks) are common: reuse the term, same value
+            if (p[j] != lastP || q[j] != lastQ) {
+                lastP = p[j];
+                lastQ = q[j];
+                lastTerm = relEntr(lastP / sp, lastQ / sq);
+            }
+            terms[j] = lastTerm;
         }
         return NumpyCompat.pairwiseSum(terms, 0, len);
     }

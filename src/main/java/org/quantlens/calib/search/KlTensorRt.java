@@ -77,11 +77,12 @@ public final class KlTensorRt {
         int candidates = n - start + 1;
         double[] thresholds = new double[candidates];
         double[] kl = new double[candidates];
+        LevelCache cache = new LevelCache(o.levels());
         int best = -1;
         for (int c = 0; c < candidates; c++) {
             int i = start + c;
             thresholds[c] = Math.min(h.edge(0) + (o.thresholdAtEdge() ? i : i + 0.5) * width, h.edge(n));
-            kl[c] = divergence(bins, sum, nonzero, plogp, i, o.levels(), total);
+            kl[c] = divergence(bins, sum, nonzero, plogp, i, o.levels(), total, cache);
             if (best < 0 || kl[c] <= kl[best]) {
                 best = c;
             }
@@ -101,9 +102,28 @@ public final class KlTensorRt {
         return x > 0 ? x * Math.log(x) : 0;
     }
 
+    /**
+     * Per level, the last bounds seen and S*log(S/N) for them: consecutive candidates move only some level
+     * boundaries (level k's start moves by k/levels bins per candidate), so most terms are reused, not re-logged.
+     */
+    private static final class LevelCache {
+        final int[] start;
+        final int[] end;
+        final double[] term;
+        final double[] logQ;
+
+        LevelCache(int levels) {
+            start = new int[levels];
+            end = new int[levels];
+            term = new double[levels];
+            logQ = new double[levels];
+            java.util.Arrays.fill(start, -1);
+        }
+    }
+
     /** KL(P||Q) for candidate i from prefix sums; O(levels). */
     private static double divergence(long[] bins, long[] sum, int[] nonzero, double[] plogp, int i, int levels,
-                                     long total) {
+                                     long total, LevelCache cache) {
         long tail = total - sum[i];
         long inside = sum[i];
         long lastBin = bins[i - 1];
@@ -111,24 +131,24 @@ public final class KlTensorRt {
             return Double.POSITIVE_INFINITY;
         }
         double pLogQ = 0;
-        double logQLast = 0;
+        int a = 0;
         for (int k = 0; k < levels; k++) {
-            int a = (int) (((long) k * i + levels - 1) / levels);
             int b = (int) (((long) (k + 1) * i + levels - 1) / levels);
-            long s = sum[b] - sum[a];
-            int nz = nonzero[b] - nonzero[a];
-            if (nz > 0) {
-                double logQ = Math.log((double) s / nz);
-                pLogQ += s * logQ;
-                if (k == levels - 1) {
-                    logQLast = logQ;
-                }
+            if (cache.start[k] != a || cache.end[k] != b) {
+                long s = sum[b] - sum[a];
+                int nz = nonzero[b] - nonzero[a];
+                cache.logQ[k] = nz > 0 ? Math.log((double) s / nz) : 0;
+                cache.term[k] = nz > 0 ? s * cache.logQ[k] : 0;
+                cache.start[k] = a;
+                cache.end[k] = b;
             }
+            pLogQ += cache.term[k];
+            a = b;
         }
         double pLogP = plogp[i];
         if (tail > 0) {
             pLogP += xlogx((double) lastBin + tail) - xlogx(lastBin);
-            pLogQ += tail * logQLast;
+            pLogQ += tail * cache.logQ[levels - 1];
         }
         double t = total;
         return (pLogP - pLogQ) / t + Math.log((double) inside / t);

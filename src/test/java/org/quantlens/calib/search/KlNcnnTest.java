@@ -44,4 +44,22 @@ class KlNcnnTest {
         }
         assertEquals(KlNcnn.search(without).range(), KlNcnn.search(withZeros).range());
     }
+
+    @Test
+    void prefixSumEvaluationMatchesNcnnsElementwiseLoops() {
+        Random r = new Random(12);
+        float[] x = new float[80_000];
+        for (int i = 0; i < x.length; i++) {
+            double g = r.nextGaussian();
+            x[i] = (float) (i % 50 == 0 ? 5 * g : g);
+        }
+        Histogram h = Histogram.absolute(2048);
+        h.add(x);
+        SearchResult fast = KlNcnn.search(h, true);
+        SearchResult loops = KlNcnn.search(h, false);
+        for (int c = 0; c < fast.values().length; c += 13) {
+            assertEquals(loops.values()[c], fast.values()[c], 2e-4 * Math.abs(loops.values()[c]) + 1e-6, "candidate " + c);
+        }
+        assertEquals(loops.range().hi(), fast.range().hi(), 0.01 * loops.range().hi());
+    }
 }
