@@ -1,0 +1,98 @@
+package org.quantlens.onnx;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.quantlens.tensor.ExternalDataResolver;
+import org.quantlens.tensor.InvalidInputException;
+
+/**
+ * External tensor data (ONNX {@code data_location = EXTERNAL}) read from files inside the model's folder only.
+ * The location is resolved against the folder and normalised; absolute paths, {@code ..} that climbs out, and
+ * symbolic links pointing outside are refused with "model.onnx: external data 'x' escapes the model folder".
+ * The file's size is checked against offset + length before any buffer is allocated.
+ */
+final class ModelFolderData implements ExternalDataResolver {
+    private final Path folder;
+    private final String source;
+
+    /** {@code folder} may be null when the model has no folder (bytes from memory): then external data fails. */
+    ModelFolderData(Path folder, String source) {
+        this.folder = folder;
+        this.source = source;
+    }
+
+    @Override
+    public byte[] read(String location, long offset, long length) {
+        Path file = confine(location);
+        try {
+            long size = Files.size(file);
+            if (offset > size || length > size - offset) {
+                throw InvalidInputException.of(source, "external data '" + location + "' holds " + size
+                        + " bytes, but the tensor needs " + length + " at offset " + offset);
+            }
+            byte[] data = new byte[(int) length];
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf, offset + buf.position()) < 0) {
+                        throw InvalidInputException.of(source, "external data '" + location + "' ended early");
+                    }
+                }
+            }
+            return data;
+        } catch (IOException e) {
+            throw InvalidInputException.of(source, "cannot read external data '" + location + "': " + e.getMessage());
+        }
+    }
+
+    /** The real path of {@code location} inside the folder, or an exception saying why not. */
+    private Path confine(String location) {
+        if (folder == null) {
+            throw InvalidInputException.of(source, "external data '" + location + "' needs the model's folder, which is unknown");
+        }
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (InvalidPathException e) {
+            throw InvalidInputException.of(source, "external data '" + location + "' is not a valid path");
+        }
+        if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\") || location.contains(":")) {
+            throw escapes(location);
+        }
+        Path base;
+        try {
+            base = folder.toRealPath();
+        } catch (IOException e) {
+            throw InvalidInputException.of(source, "model folder " + folder + " is not readable");
+        }
+        Path target = base.resolve(rel).normalize();
+        if (!target.startsWith(base) || target.equals(base)) {
+            throw escapes(location);
+        }
+        if (!Files.exists(target)) {
+            throw InvalidInputException.of(source, "external data file '" + location + "' not found");
+        }
+        Path real;
+        try {
+            real = target.toRealPath();
+        } catch (IOException e) {
+            throw InvalidInputException.of(source, "external data file '" + location + "' is not readable");
+        }
+        if (!real.startsWith(base)) {
+            throw escapes(location);
+        }
+        if (!Files.isRegularFile(real)) {
+            throw InvalidInputException.of(source, "external data '" + location + "' is not a regular file");
+        }
+        return real;
+    }
+
+    private InvalidInputException escapes(String location) {
+        return InvalidInputException.of(source, "external data '" + location + "' escapes the model folder");
+    }
+}
