@@ -1,5 +1,7 @@
 package org.quantlens.exec.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
 
 /**
@@ -11,6 +13,8 @@ import org.quantlens.exec.ExecContext;
  * and split over workers.
  */
 final class ConvDepthwise {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
     private ConvDepthwise() {
     }
 
@@ -29,33 +33,60 @@ final class ConvDepthwise {
         });
     }
 
+    /**
+     * Taps outer, output columns inner: for one output row and one tap, the contributing outputs are a contiguous
+     * range of columns reading a strided range of one input row, a loop the JIT vectorises. Each output still
+     * receives its taps in row-major order, so the chain is the same as tap-by-tap per output.
+     */
     private static void plane(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
         int[] in = g.in();
         int[] out = g.out();
         int[] kernel = g.kernel();
-        int yi = yOff;
+        int strideW = g.stride()[2];
         for (int od = 0; od < out[0]; od++) {
             for (int oh = 0; oh < out[1]; oh++) {
-                for (int ow = 0; ow < out[2]; ow++, yi++) {
-                    float acc = y[yi];
-                    int wi = wOff;
-                    for (int kd = 0; kd < kernel[0]; kd++) {
-                        int id = g.inputCoord(0, od, kd);
-                        boolean dOk = id >= 0 && id < in[0];
-                        for (int kh = 0; kh < kernel[1]; kh++) {
-                            int ih = g.inputCoord(1, oh, kh);
-                            boolean hOk = dOk && ih >= 0 && ih < in[1];
-                            for (int kw = 0; kw < kernel[2]; kw++, wi++) {
-                                int iw = g.inputCoord(2, ow, kw);
-                                if (hOk && iw >= 0 && iw < in[2]) {
-                                    acc = Math.fma(w[wi], x[xOff + (id * in[1] + ih) * in[2] + iw], acc);
+                int yRow = yOff + (od * out[1] + oh) * out[2];
+                for (int kd = 0; kd < kernel[0]; kd++) {
+                    int id = g.inputCoord(0, od, kd);
+                    if (id < 0 || id >= in[0]) {
+                        continue;
+                    }
+                    for (int kh = 0; kh < kernel[1]; kh++) {
+                        int ih = g.inputCoord(1, oh, kh);
+                        if (ih < 0 || ih >= in[1]) {
+                            continue;
+                        }
+                        int xRow = xOff + (id * in[1] + ih) * in[2];
+                        for (int kw = 0; kw < kernel[2]; kw++) {
+                            float wv = w[wOff + (kd * kernel[1] + kh) * kernel[2] + kw];
+                            int shift = g.inputCoord(2, 0, kw);
+                            // Output columns whose input column ow * stride + shift lies in [0, in).
+                            int lo = Math.max(0, Math.floorDiv(-shift + strideW - 1, strideW));
+                            int hi = Math.min(out[2], Math.floorDiv(in[2] - 1 - shift, strideW) + 1);
+                            if (strideW == 1) {
+                                axpy(wv, x, xRow + shift, y, yRow, lo, hi);
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) {
+                                    y[yRow + ow] = Math.fma(wv, x[xRow + ow * strideW + shift], y[yRow + ow]);
                                 }
                             }
                         }
                     }
-                    y[yi] = acc;
                 }
             }
+        }
+    }
+
+    /** {@code y[yOff + i] = fma(w, x[xOff + i], y[yOff + i])} for i in [lo, hi), lanes bit-equal to the scalar loop. */
+    private static void axpy(float w, float[] x, int xOff, float[] y, int yOff, int lo, int hi) {
+        FloatVector wv = FloatVector.broadcast(SPECIES, w);
+        int i = lo;
+        for (; i + SPECIES.length() <= hi; i += SPECIES.length()) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, y, yOff + i);
+            wv.fma(FloatVector.fromArray(SPECIES, x, xOff + i), acc).intoArray(y, yOff + i);
+        }
+        for (; i < hi; i++) {
+            y[yOff + i] = Math.fma(w, x[xOff + i], y[yOff + i]);
         }
     }
 }

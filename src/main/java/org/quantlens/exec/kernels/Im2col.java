@@ -1,5 +1,7 @@
 package org.quantlens.exec.kernels;
 
+import java.util.Arrays;
+
 /**
  * Unfolds the input windows of a convolution into a matrix so the convolution becomes one matrix product
  * (the classic im2col of Caffe / Chellapilla et al. 2006).
@@ -15,43 +17,60 @@ final class Im2col {
 
     /** Fills {@code col} ({@code channels * kernelVolume} rows of {@code j1 - j0} columns). */
     static void unfold(ConvGeometry g, float[] x, int xOff, int channels, int j0, int j1, float[] col) {
-        int width = j1 - j0;
-        int[] baseD = new int[width];
-        int[] baseH = new int[width];
-        int[] baseW = new int[width];
-        int outHW = g.out()[1] * g.out()[2];
-        for (int j = j0; j < j1; j++) {
-            int od = j / outHW;
-            int oh = (j % outHW) / g.out()[2];
-            int ow = j % g.out()[2];
-            baseD[j - j0] = g.inputCoord(0, od, 0);
-            baseH[j - j0] = g.inputCoord(1, oh, 0);
-            baseW[j - j0] = g.inputCoord(2, ow, 0);
-        }
-        int inD = g.in()[0];
-        int inH = g.in()[1];
-        int inW = g.in()[2];
-        int inVol = g.inVolume();
+        int[] kernel = g.kernel();
         int row = 0;
         for (int ci = 0; ci < channels; ci++) {
-            int plane = xOff + ci * inVol;
-            for (int kd = 0; kd < g.kernel()[0]; kd++) {
-                int dd = kd * g.dilation()[0];
-                for (int kh = 0; kh < g.kernel()[1]; kh++) {
-                    int dh = kh * g.dilation()[1];
-                    for (int kw = 0; kw < g.kernel()[2]; kw++, row++) {
-                        int dw = kw * g.dilation()[2];
-                        int rowOff = row * width;
-                        for (int jj = 0; jj < width; jj++) {
-                            int id = baseD[jj] + dd;
-                            int ih = baseH[jj] + dh;
-                            int iw = baseW[jj] + dw;
-                            boolean inside = id >= 0 && id < inD && ih >= 0 && ih < inH && iw >= 0 && iw < inW;
-                            col[rowOff + jj] = inside ? x[plane + (id * inH + ih) * inW + iw] : 0f;
-                        }
+            int plane = xOff + ci * g.inVolume();
+            for (int kd = 0; kd < kernel[0]; kd++) {
+                for (int kh = 0; kh < kernel[1]; kh++) {
+                    for (int kw = 0; kw < kernel[2]; kw++, row++) {
+                        unfoldRow(g, x, plane, kd, kh, kw, j0, j1, col, row * (j1 - j0));
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One tap's row: walks the tile one output row segment at a time (same depth and height index), where the
+     * input columns are an arithmetic sequence; in-bounds ones are copied, the rest zero-filled.
+     */
+    private static void unfoldRow(ConvGeometry g, float[] x, int plane, int kd, int kh, int kw, int j0, int j1,
+                                  float[] col, int rowOff) {
+        int[] in = g.in();
+        int outW = g.out()[2];
+        int outHW = g.out()[1] * outW;
+        int stride = g.stride()[2];
+        int shift = g.inputCoord(2, 0, kw);
+        // Output columns whose input column ow * stride + shift lies in [0, in[2]).
+        int validLo = Math.max(0, Math.floorDiv(-shift + stride - 1, stride));
+        int validHi = Math.min(outW, Math.floorDiv(in[2] - 1 - shift, stride) + 1);
+        int j = j0;
+        while (j < j1) {
+            int od = j / outHW;
+            int oh = (j % outHW) / outW;
+            int ow0 = j % outW;
+            int ow1 = Math.min(outW, ow0 + j1 - j);
+            int dst = rowOff + (j - j0) - ow0;
+            int id = g.inputCoord(0, od, kd);
+            int ih = g.inputCoord(1, oh, kh);
+            int lo = Math.max(ow0, validLo);
+            int hi = Math.min(ow1, validHi);
+            if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1] || lo >= hi) {
+                Arrays.fill(col, dst + ow0, dst + ow1, 0f);
+            } else {
+                Arrays.fill(col, dst + ow0, dst + lo, 0f);
+                int src = plane + (id * in[1] + ih) * in[2] + shift;
+                if (stride == 1) {
+                    System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                } else {
+                    for (int ow = lo; ow < hi; ow++) {
+                        col[dst + ow] = x[src + ow * stride];
+                    }
+                }
+                Arrays.fill(col, dst + hi, dst + ow1, 0f);
+            }
+            j += ow1 - ow0;
         }
     }
 }

@@ -28,18 +28,20 @@ final class Sgemm {
     /** {@code C += A * B} on the calling thread; see {@link SgemmReference#multiplyAdd} for the exact contract. */
     static void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc) {
+        float[] panel = new float[Math.min(KC, k) * 2 * VL];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             int ap = aOff + p0;
             int bp = bOff + p0 * ldb;
             int j = 0;
             for (; j + 2 * VL <= n; j += 2 * VL) {
+                packPanel(kc, 2 * VL, b, bp + j, ldb, panel);
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
-                    block4x2(kc, a, ap + i * lda, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
+                    block4x2(kc, a, ap + i * lda, lda, panel, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i < m; i++) {
-                    block1x2(kc, a, ap + i * lda, b, bp + j, ldb, c, cOff + i * ldc + j);
+                    block1x2(kc, a, ap + i * lda, panel, c, cOff + i * ldc + j);
                 }
             }
             for (; j + VL <= n; j += VL) {
@@ -50,6 +52,16 @@ final class Sgemm {
             if (j < n) {
                 SgemmReference.multiplyAdd(m, n - j, kc, a, ap, lda, b, bp + j, ldb, c, cOff + j, ldc);
             }
+        }
+    }
+
+    /**
+     * Copies a {@code kc x width} slice of B into consecutive memory: B's rows are often a power-of-two apart,
+     * which would make the slice's cache lines collide in a few L1 sets.
+     */
+    private static void packPanel(int kc, int width, float[] b, int bj, int ldb, float[] panel) {
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(b, bj + p * ldb, panel, p * width, width);
         }
     }
 
@@ -81,8 +93,7 @@ final class Sgemm {
         }
     }
 
-    private static void block4x2(int kc, float[] a, int a0, int lda, float[] b, int bj, int ldb,
-                                 float[] c, int c0, int ldc) {
+    private static void block4x2(int kc, float[] a, int a0, int lda, float[] panel, float[] c, int c0, int ldc) {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
@@ -97,10 +108,9 @@ final class Sgemm {
         FloatVector r21 = FloatVector.fromArray(SPECIES, c, c2 + VL);
         FloatVector r30 = FloatVector.fromArray(SPECIES, c, c3);
         FloatVector r31 = FloatVector.fromArray(SPECIES, c, c3 + VL);
-        int bi = bj;
-        for (int p = 0; p < kc; p++, bi += ldb) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + VL);
+        for (int p = 0, bi = 0; p < kc; p++, bi += 2 * VL) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bi + VL);
             FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
             r00 = x0.fma(b0, r00);
             r01 = x0.fma(b1, r01);
@@ -124,14 +134,13 @@ final class Sgemm {
         r31.intoArray(c, c3 + VL);
     }
 
-    private static void block1x2(int kc, float[] a, int a0, float[] b, int bj, int ldb, float[] c, int c0) {
+    private static void block1x2(int kc, float[] a, int a0, float[] panel, float[] c, int c0) {
         FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + VL);
-        int bi = bj;
-        for (int p = 0; p < kc; p++, bi += ldb) {
+        for (int p = 0, bi = 0; p < kc; p++, bi += 2 * VL) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-            r0 = x.fma(FloatVector.fromArray(SPECIES, b, bi), r0);
-            r1 = x.fma(FloatVector.fromArray(SPECIES, b, bi + VL), r1);
+            r0 = x.fma(FloatVector.fromArray(SPECIES, panel, bi), r0);
+            r1 = x.fma(FloatVector.fromArray(SPECIES, panel, bi + VL), r1);
         }
         r0.intoArray(c, c0);
         r1.intoArray(c, c0 + VL);
