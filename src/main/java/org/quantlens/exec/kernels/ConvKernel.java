@@ -22,9 +22,9 @@ import org.quantlens.tensor.Tensor;
  * {@code auto_pad} (see {@link ConvWindow} for the output size rules).
  *
  * <p>Arithmetic: each output starts at the bias (or 0) and accumulates one fused multiply-add per tap, input
- * channels outer, kernel taps inner in row-major order, padded taps skipped. Grouped convolutions with more than
- * one input channel per group go through {@link Im2col} and {@link Sgemm}; one input channel per group (depthwise)
- * runs a direct loop. Work is split over (batch, group, output tile, channel block) and every output is computed by
+ * channels outer, kernel taps inner in row-major order. Convolutions with more than one input channel per group go
+ * through {@link Im2col} and {@link Sgemm}, where a padded tap adds {@code w * 0}; one input channel per group
+ * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by
  * one chain, so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
  * float rounding of the summation order.
  */

@@ -116,9 +116,10 @@ final class ConvWindow {
         if (r < 1 || r > 3) {
             throw new KernelException("only 1, 2 or 3 spatial dimensions are supported, got " + r);
         }
-        if (kernelShape != null && kernelShape.length != r || strides != null && strides.length != r) {
-            throw new KernelException("window attributes are for " + (kernelShape != null ? kernelShape.length
-                    : strides.length) + " spatial dimensions, the input has " + r);
+        if (kernelShape != null && kernelShape.length != r || strides != null && strides.length != r
+                || dilations != null && dilations.length != r || pads != null && pads.length != 2 * r) {
+            throw new KernelException("window attributes (kernel_shape, strides, dilations, pads) do not fit "
+                    + r + " spatial dimensions");
         }
         int[] stride = new int[r];
         int[] dilation = new int[r];

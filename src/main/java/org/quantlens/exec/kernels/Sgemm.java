@@ -45,8 +45,13 @@ final class Sgemm {
                 }
             }
             for (; j + VL <= n; j += VL) {
-                for (int i = 0; i < m; i++) {
-                    block1x1(kc, a, ap + i * lda, b, bp + j, ldb, c, cOff + i * ldc + j);
+                packPanel(kc, VL, b, bp + j, ldb, panel);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    block4x1(kc, a, ap + i * lda, lda, panel, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    block1x1(kc, a, ap + i * lda, panel, c, cOff + i * ldc + j);
                 }
             }
             if (j < n) {
@@ -146,11 +151,31 @@ final class Sgemm {
         r1.intoArray(c, c0 + VL);
     }
 
-    private static void block1x1(int kc, float[] a, int a0, float[] b, int bj, int ldb, float[] c, int c0) {
+    private static void block4x1(int kc, float[] a, int a0, int lda, float[] panel, float[] c, int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
         FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
-        int bi = bj;
-        for (int p = 0; p < kc; p++, bi += ldb) {
-            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, b, bi), r0);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector r2 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector r3 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        for (int p = 0, bi = 0; p < kc; p++, bi += VL) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bi);
+            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, r0);
+            r1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, r1);
+            r2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, r2);
+            r3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, r3);
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c0 + ldc);
+        r2.intoArray(c, c0 + 2 * ldc);
+        r3.intoArray(c, c0 + 3 * ldc);
+    }
+
+    private static void block1x1(int kc, float[] a, int a0, float[] panel, float[] c, int c0) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
+        for (int p = 0, bi = 0; p < kc; p++, bi += VL) {
+            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, panel, bi), r0);
         }
         r0.intoArray(c, c0);
     }

@@ -61,6 +61,20 @@ class ConvKernelTest {
         assertArrayEquals(new float[] {21, 32, 43}, valid.floats());
     }
 
+    @Test
+    void autoPadMatchesTheExplicitPadsTheSpecFormulaGives() {
+        // H: in 7, kernel 3, stride 2 -> out ceil(7/2) = 4, total pad (4-1)*2 + 3 - 7 = 2 -> 1 + 1.
+        // W: in 6, kernel 2, stride 1 -> out 6, total pad 1 -> SAME_LOWER puts it at the beginning: 1 + 0.
+        Random rnd = new Random(8);
+        Tensor x = random(rnd, 1, 2, 7, 6);
+        Tensor w = random(rnd, 3, 2, 3, 2);
+        Tensor y = run1("Conv", new Tensor[] {x, w}, Attribute.ofString("auto_pad", "SAME_LOWER"),
+                ints("strides", 2, 1), ints("kernel_shape", 3, 2));
+        Tensor expected = NaiveConv.conv(x, w, null, 1, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 1, 1, 0});
+        assertEquals(Shape.of(1, 3, 4, 6), y.shape());
+        assertClose(expected.floats(), y.floats(), 1e-5f, "SAME_LOWER");
+    }
+
     /** One random configuration: rank, channels, group and the window attributes. */
     private record Case(int[] xDims, int m, int group, int[] kernel, int[] strides, int[] dilations, int[] pads,
                         boolean bias) {
@@ -157,6 +171,10 @@ class ConvKernelTest {
                 Attribute.ofInt("group", 2), ints("kernel_shape", 2, 2)));
         assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {iota(1, 4, 2, 2), w},
                 Attribute.ofInt("group", 2)));
+        assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {x, w},
+                Attribute.ofInt("group", 2), ints("dilations", 1, 1, 1)));
+        assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {x, w},
+                Attribute.ofInt("group", 2), ints("pads", 1, 1)));
     }
 
     private static long[] toLongs(int[] v) {
