@@ -1,5 +1,6 @@
 package org.quantlens.exec.kernels;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
@@ -29,8 +30,17 @@ public final class GemmKernels {
         boolean transB = flag(node, "transB");
         float alpha = node.attrFloat("alpha", 1f);
         float beta = node.attrFloat("beta", 1f);
-        return (inputs, ctx) -> new Tensor[] {
-            gemm(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null, transA, transB, alpha, beta, ctx)};
+        AtomicReference<Transposed> cache = new AtomicReference<>();
+        return (inputs, ctx) -> new Tensor[] {gemm(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null,
+                transA, transB, alpha, beta, cache, ctx)};
+    }
+
+    /**
+     * The row-major transpose of a B input, kept per node: a fully connected layer's weight (usually transB=1) is
+     * the same initializer tensor on every run, so it is transposed once rather than per inference. Tensors are
+     * immutable once shared, so identity is a safe key; the cache costs one copy of the weight.
+     */
+    private record Transposed(Tensor source, float[] data) {
     }
 
     private static boolean flag(Node node, String name) {
@@ -48,7 +58,7 @@ public final class GemmKernels {
      * to float before scaling, as in the ONNX reference ({@code alpha * dot(A, B) + beta * C}).
      */
     static Tensor gemm(Tensor a, Tensor b, Tensor c, boolean transA, boolean transB, float alpha, float beta,
-                       ExecContext ctx) {
+                       AtomicReference<Transposed> cache, ExecContext ctx) {
         requireFloat(a, "A");
         requireFloat(b, "B");
         if (a.rank() != 2 || b.rank() != 2) {
@@ -63,7 +73,15 @@ public final class GemmKernels {
                     + ", B " + b.shape() + (transB ? " (transposed)" : ""));
         }
         float[] left = transA ? transpose(a.floats(), k, m) : a.floats();
-        float[] right = transB ? transpose(b.floats(), n, k) : b.floats();
+        float[] right = b.floats();
+        if (transB) {
+            Transposed t = cache.get();
+            if (t == null || t.source() != b) {
+                t = new Transposed(b, transpose(b.floats(), n, k));
+                cache.set(t);
+            }
+            right = t.data();
+        }
         float[] y = new float[Math.toIntExact((long) m * n)];
         Sgemm.multiplyAddParallel(ctx, m, n, k, left, 0, k, right, 0, n, y, 0, n);
         float[] bias = null;

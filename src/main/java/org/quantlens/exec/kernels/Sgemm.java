@@ -10,8 +10,9 @@ import org.quantlens.exec.ExecContext;
  * computed for many columns at once with {@link FloatVector#fma}. Lanes never mix, so the vector width and the
  * thread count do not change a single bit of the result.
  *
- * <p>Blocking: K is cut into panels of {@value #KC} so a {@code KC x 2*VL} slice of B stays in L1 while a
- * micro-kernel walks down the rows of A four at a time, keeping 4 x 2 vector accumulators in registers; the
+ * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
+ * memory (when at least 8 rows will reuse it) and stays in L1 while a micro-kernel walks down the rows of A
+ * four at a time, keeping 4 x 2 vector accumulators in registers; the
  * accumulators are loaded from and stored back to C around each K panel, which continues the same chain.
  * Columns left over after the vector blocks use the scalar reference.
  */
@@ -28,30 +29,36 @@ final class Sgemm {
     /** {@code C += A * B} on the calling thread; see {@link SgemmReference#multiplyAdd} for the exact contract. */
     static void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc) {
-        float[] panel = new float[Math.min(KC, k) * 2 * VL];
+        // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
+        boolean pack = m >= 8;
+        float[] panel = pack ? new float[Math.min(KC, k) * 2 * VL] : null;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             int ap = aOff + p0;
             int bp = bOff + p0 * ldb;
             int j = 0;
             for (; j + 2 * VL <= n; j += 2 * VL) {
-                packPanel(kc, 2 * VL, b, bp + j, ldb, panel);
+                float[] bs = pack ? packPanel(kc, 2 * VL, b, bp + j, ldb, panel) : b;
+                int b0 = pack ? 0 : bp + j;
+                int bStride = pack ? 2 * VL : ldb;
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
-                    block4x2(kc, a, ap + i * lda, lda, panel, c, cOff + i * ldc + j, ldc);
+                    block4x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i < m; i++) {
-                    block1x2(kc, a, ap + i * lda, panel, c, cOff + i * ldc + j);
+                    block1x2(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
                 }
             }
             for (; j + VL <= n; j += VL) {
-                packPanel(kc, VL, b, bp + j, ldb, panel);
+                float[] bs = pack ? packPanel(kc, VL, b, bp + j, ldb, panel) : b;
+                int b0 = pack ? 0 : bp + j;
+                int bStride = pack ? VL : ldb;
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
-                    block4x1(kc, a, ap + i * lda, lda, panel, c, cOff + i * ldc + j, ldc);
+                    block4x1(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i < m; i++) {
-                    block1x1(kc, a, ap + i * lda, panel, c, cOff + i * ldc + j);
+                    block1x1(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
                 }
             }
             if (j < n) {
@@ -64,10 +71,11 @@ final class Sgemm {
      * Copies a {@code kc x width} slice of B into consecutive memory: B's rows are often a power-of-two apart,
      * which would make the slice's cache lines collide in a few L1 sets.
      */
-    private static void packPanel(int kc, int width, float[] b, int bj, int ldb, float[] panel) {
+    private static float[] packPanel(int kc, int width, float[] b, int bj, int ldb, float[] panel) {
         for (int p = 0; p < kc; p++) {
             System.arraycopy(b, bj + p * ldb, panel, p * width, width);
         }
+        return panel;
     }
 
     /**
@@ -98,7 +106,8 @@ final class Sgemm {
         }
     }
 
-    private static void block4x2(int kc, float[] a, int a0, int lda, float[] panel, float[] c, int c0, int ldc) {
+    private static void block4x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+                                 float[] c, int c0, int ldc) {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
@@ -113,9 +122,9 @@ final class Sgemm {
         FloatVector r21 = FloatVector.fromArray(SPECIES, c, c2 + VL);
         FloatVector r30 = FloatVector.fromArray(SPECIES, c, c3);
         FloatVector r31 = FloatVector.fromArray(SPECIES, c, c3 + VL);
-        for (int p = 0, bi = 0; p < kc; p++, bi += 2 * VL) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bi + VL);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
             FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
             r00 = x0.fma(b0, r00);
             r01 = x0.fma(b1, r01);
@@ -139,19 +148,20 @@ final class Sgemm {
         r31.intoArray(c, c3 + VL);
     }
 
-    private static void block1x2(int kc, float[] a, int a0, float[] panel, float[] c, int c0) {
+    private static void block1x2(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
         FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + VL);
-        for (int p = 0, bi = 0; p < kc; p++, bi += 2 * VL) {
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-            r0 = x.fma(FloatVector.fromArray(SPECIES, panel, bi), r0);
-            r1 = x.fma(FloatVector.fromArray(SPECIES, panel, bi + VL), r1);
+            r0 = x.fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
+            r1 = x.fma(FloatVector.fromArray(SPECIES, bs, bi + VL), r1);
         }
         r0.intoArray(c, c0);
         r1.intoArray(c, c0 + VL);
     }
 
-    private static void block4x1(int kc, float[] a, int a0, int lda, float[] panel, float[] c, int c0, int ldc) {
+    private static void block4x1(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+                                 float[] c, int c0, int ldc) {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
@@ -159,8 +169,8 @@ final class Sgemm {
         FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
         FloatVector r2 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
         FloatVector r3 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
-        for (int p = 0, bi = 0; p < kc; p++, bi += VL) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bi);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
             r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, r0);
             r1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, r1);
             r2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, r2);
@@ -172,10 +182,10 @@ final class Sgemm {
         r3.intoArray(c, c0 + 3 * ldc);
     }
 
-    private static void block1x1(int kc, float[] a, int a0, float[] panel, float[] c, int c0) {
+    private static void block1x1(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
         FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
-        for (int p = 0, bi = 0; p < kc; p++, bi += VL) {
-            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, panel, bi), r0);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
         }
         r0.intoArray(c, c0);
     }

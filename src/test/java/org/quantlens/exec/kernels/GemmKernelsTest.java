@@ -8,11 +8,15 @@ import static org.quantlens.exec.kernels.KernelTestSupport.random;
 import static org.quantlens.exec.kernels.KernelTestSupport.run;
 import static org.quantlens.exec.kernels.KernelTestSupport.run1;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
+import org.quantlens.exec.KernelRegistry;
+import org.quantlens.exec.OpKernel;
 import org.quantlens.ir.Attribute;
+import org.quantlens.ir.Node;
 import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
 
@@ -36,6 +40,18 @@ class GemmKernelsTest {
         Tensor y = run1("Gemm", new Tensor[] {at, bt}, Attribute.ofInt("transA", 1), Attribute.ofInt("transB", 1));
         assertArrayEquals(AB, y.floats());
         assertEquals(Shape.of(2, 2), y.shape());
+    }
+
+    @Test
+    void gemmKernelReusedWithAnotherTransposedWeightUsesTheNewWeight() {
+        Node node = Node.of("fc", "Gemm", List.of("a", "b"), List.of("y"), Attribute.ofInt("transB", 1));
+        OpKernel kernel = KernelRegistry.standard().find("Gemm").create(node, 13);
+        Tensor bt = Tensor.ofFloats(Shape.of(2, 3), 1, 0, 1, 0, 1, 1);
+        Tensor doubled = Tensor.ofFloats(Shape.of(2, 3), 2, 0, 2, 0, 2, 2);
+        ExecContext ctx = ExecContext.singleThreaded();
+        assertArrayEquals(AB, kernel.compute(new Tensor[] {A, bt}, ctx)[0].floats());
+        assertArrayEquals(new float[] {8, 10, 20, 22}, kernel.compute(new Tensor[] {A, doubled}, ctx)[0].floats());
+        assertArrayEquals(AB, kernel.compute(new Tensor[] {A, bt}, ctx)[0].floats());
     }
 
     @Test
