@@ -50,6 +50,16 @@ record ConvGeometry(int rank, int[] in, int[] kernel, int[] stride, int[] dilati
         return d;
     }
 
+    /** Element count of an output of {@code planes} planes; KernelException when it does not fit an array. */
+    int outputSize(long planes) {
+        long n = planes * outVolume();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new org.quantlens.exec.KernelException("output of " + planes + " planes of " + outVolume()
+                    + " elements is too large");
+        }
+        return (int) n;
+    }
+
     /** Input coordinate on {@code axis} of output index {@code o} and tap {@code k} (may be in the padding). */
     int inputCoord(int axis, int o, int k) {
         return o * stride[axis] - padBegin[axis] + k * dilation[axis];

@@ -76,7 +76,7 @@ public final class ConvKernel {
             throw new KernelException("kernel_shape " + Arrays.toString(declared) + " does not match W " + ws);
         }
         ConvGeometry g = window.geometry(inSpatial, kSpatial);
-        float[] y = initialOutput(batch, m, g.outVolume(), bias);
+        float[] y = initialOutput(g.outputSize((long) batch * m), batch, m, g.outVolume(), bias);
         if (y.length > 0 && g.kernelVolume() > 0 && cPerGroup > 0) {
             if (cPerGroup == 1) {
                 ConvDepthwise.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
@@ -98,8 +98,8 @@ public final class ConvKernel {
     }
 
     /** The output filled with the bias of each channel (zeros without a bias). */
-    private static float[] initialOutput(int batch, int m, int outVol, Tensor bias) {
-        float[] y = new float[Math.toIntExact((long) batch * m * outVol)];
+    private static float[] initialOutput(int outSize, int batch, int m, int outVol, Tensor bias) {
+        float[] y = new float[outSize];
         if (bias == null) {
             return y;
         }
@@ -128,7 +128,8 @@ public final class ConvKernel {
         int k = cPerGroup * g.kernelVolume();
         int outVol = g.outVolume();
         int inVol = g.inVolume();
-        int tile = Math.min(TILE, outVol);
+        // Narrower tiles for very deep kernels keep the im2col buffer (k x tile) at most 4M floats.
+        int tile = Math.max(1, Math.min(Math.min(TILE, outVol), (1 << 22) / Math.max(1, k)));
         int tiles = (outVol + tile - 1) / tile;
         int baseTasks = batch * group * tiles;
         // With few tiles (small late layers), also split output channels so every worker has work; each output

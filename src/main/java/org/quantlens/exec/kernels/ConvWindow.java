@@ -126,6 +126,7 @@ final class ConvWindow {
         int[] padBegin = new int[r];
         int[] padEnd = new int[r];
         int[] out = new int[r];
+        long volume = 1;
         for (int i = 0; i < r; i++) {
             stride[i] = strides == null ? 1 : (int) strides[i];
             dilation[i] = dilations == null ? 1 : (int) dilations[i];
@@ -150,7 +151,15 @@ final class ConvWindow {
                 throw new KernelException("input spatial size " + Arrays.toString(in) + " is smaller than the "
                         + "dilated kernel " + Arrays.toString(kernel) + " plus padding");
             }
+            // Keeps every coordinate computed later (o * stride - padBegin + k * dilation) inside int range.
+            if ((o - 1) * stride[i] + eff + in[i] + padBegin[i] + padEnd[i] >= Integer.MAX_VALUE) {
+                throw new KernelException("window attributes are too large for input " + Arrays.toString(in));
+            }
             out[i] = (int) o;
+            volume *= o;
+        }
+        if (volume > Integer.MAX_VALUE - 8) {
+            throw new KernelException("output spatial size " + Arrays.toString(out) + " is too large");
         }
         return ConvGeometry.of(in, kernel, stride, dilation, padBegin, padEnd, out);
     }

@@ -88,7 +88,7 @@ public final class PoolKernels {
         ConvGeometry g = poolGeometry(x, window);
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
-        float[] y = new float[Math.toIntExact((long) x.shape().dim(0) * x.shape().dim(1) * g.outVolume())];
+        float[] y = new float[g.outputSize((long) x.shape().dim(0) * x.shape().dim(1))];
         int[] out = g.out();
         int[] in = g.in();
         ctx.parallelFor(x.shape().dim(0) * x.shape().dim(1), (long) g.outVolume() * g.kernelVolume(), (s, e) -> {

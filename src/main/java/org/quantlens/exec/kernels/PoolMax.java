@@ -24,7 +24,7 @@ final class PoolMax {
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
         int planes = x.shape().dim(0) * x.shape().dim(1);
-        float[] y = new float[Math.toIntExact((long) planes * g.outVolume())];
+        float[] y = new float[g.outputSize(planes)];
         long[] indices = wantIndices ? new long[y.length] : null;
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {

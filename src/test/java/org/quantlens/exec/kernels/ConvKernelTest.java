@@ -175,6 +175,11 @@ class ConvKernelTest {
                 Attribute.ofInt("group", 2), ints("dilations", 1, 1, 1)));
         assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {x, w},
                 Attribute.ofInt("group", 2), ints("pads", 1, 1)));
+        // Hostile sizes must be refused, not overflow int arithmetic.
+        assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {x, w}, Attribute.ofInt("group", 2),
+                ints("pads", 0, 0, Integer.MAX_VALUE, Integer.MAX_VALUE)));
+        assertThrows(KernelException.class, () -> run1("Conv", new Tensor[] {x, w}, Attribute.ofInt("group", 2),
+                ints("pads", 70_000, 70_000, 70_000, 70_000)));
     }
 
     private static long[] toLongs(int[] v) {
