@@ -120,6 +120,8 @@ final class ProtoCursor {
         String problem;
         if (m.contains("ended unexpectedly") || m.contains("truncated")) {
             problem = "truncated";
+        } else if (m.contains("too large")) {
+            problem = "truncated (a declared length runs past the end)";
         } else if (m.contains("negative size")) {
             problem = "negative length";
         } else if (m.contains("malformed varint")) {
