@@ -205,4 +205,14 @@ class OnnxReaderHostileInputTest {
                 .message(12, WireBytes.of().string(1, "y"));
         rejects(model(g), "STRING");
     }
+
+    @Test
+    void lineBreaksInNamesDoNotBreakTheOneLineMessage() {
+        byte[] tensor = WireBytes.of().varint(1, 3).varint(2, 1).string(8, "evil\nname").bytes(9, new byte[5]).build();
+        InvalidInputException e = rejects(model(graphWithInitializer(tensor)), "tensor 'evil?name'");
+        WireBytes attr = WireBytes.of().string(1, "line\rbreak").lyingLength(5, 40, new byte[3]);
+        WireBytes g = WireBytes.of().message(1, WireBytes.of().string(4, "Constant").message(5, attr));
+        rejects(model(g), "attribute 'line?break'");
+        assertTrue(e.getMessage().contains("graph.initializer[0]"), e.getMessage());
+    }
 }
