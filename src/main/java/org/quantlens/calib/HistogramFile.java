@@ -115,6 +115,9 @@ public final class HistogramFile {
         } else {
             throw fail(source, tensor, "form must be \"signed\" or \"absolute\", got \"" + form + "\"");
         }
+        if (f == Histogram.Form.SIGNED && hist.length < 2) {
+            throw fail(source, tensor, "a signed histogram needs at least 2 bins");
+        }
         return Histogram.withEdges(f, hist, edges, (float) (double) min, (float) (double) max);
     }
 

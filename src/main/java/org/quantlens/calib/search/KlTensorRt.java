@@ -133,7 +133,7 @@ public final class KlTensorRt {
         double pLogQ = 0;
         int a = 0;
         for (int k = 0; k < levels; k++) {
-            int b = (int) (((long) (k + 1) * i + levels - 1) / levels);
+            int b = (int) (((long) (k + 1) * i + levels - 1) / levels); // ceil((k+1) * i / levels)
             if (cache.start[k] != a || cache.end[k] != b) {
                 long s = sum[b] - sum[a];
                 int nz = nonzero[b] - nonzero[a];
