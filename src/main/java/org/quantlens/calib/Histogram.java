@@ -252,6 +252,9 @@ public final class Histogram {
         int needed = level;
         while (!covers(v, needed)) {
             needed++;
+            if (needed > level + 4200) { // beyond any double exponent: the lattice is unusable (NaN origin/width)
+                throw new IllegalStateException("histogram lattice cannot cover " + x + ": " + this);
+            }
         }
         raiseLevel(needed);
     }
