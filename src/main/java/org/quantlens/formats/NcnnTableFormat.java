@@ -165,6 +165,9 @@ public final class NcnnTableFormat {
             if (!zeroChannel && (!(v > 0) || Double.isInfinite(v))) {
                 throw text.fail(line, "scale must be finite and > 0 (got " + TextLines.quote(t) + ")");
             }
+            if (!zeroChannel && Float.isInfinite((float) (2 * 127.0 / v))) {
+                throw text.fail(line, "scale " + TextLines.quote(t) + " is too small: 127/scale does not fit float32");
+            }
             out[k - 1] = v;
         }
         return out;

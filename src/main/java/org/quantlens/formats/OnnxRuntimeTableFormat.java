@@ -185,6 +185,9 @@ public final class OnnxRuntimeTableFormat {
         if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())) {
             throw f.fail("\"" + field + "\" is not one finite number");
         }
+        if (Math.abs(n.asDouble()) > Float.MAX_VALUE / 2) {
+            throw f.fail("\"" + field + "\" " + n.asDouble() + " is outside the float32 range");
+        }
         return n.asDouble();
     }
 }

@@ -1,5 +1,8 @@
 package org.quantlens.formats;
 
+import org.quantlens.quant.QuantParams;
+import org.quantlens.quant.QuantScheme;
+import org.quantlens.quant.QuantSpec;
 import org.quantlens.tensor.InvalidInputException;
 
 /**
@@ -9,8 +12,8 @@ import org.quantlens.tensor.InvalidInputException;
  * Integer ranges per scheme and bit width b: uint8-asymmetric [0, 2^b - 1], int8-symmetric [-(2^(b-1) - 1),
  * 2^(b-1) - 1] (TensorRT's and ORT's restricted symmetric range, 127 for 8 bits), int8-asymmetric [-2^(b-1), 2^(b-1) - 1].
  *
- * <p>A private stand-in for {@code org.quantlens.quant.QuantParams} (another helper's work, same rule) until it lands
- * on main; then this class delegates to it or goes.
+ * <p>The scale and zero point come from {@link QuantParams#onnxRuntime}; this class adds the scheme names, the clip
+ * range that goes into a table, and the storage range a zero point is checked against.
  */
 final class QuantRule {
     static final String UINT8_ASYMMETRIC = "uint8-asymmetric";
@@ -39,20 +42,6 @@ final class QuantRule {
         return !scheme.equals(UINT8_ASYMMETRIC);
     }
 
-    /** The smallest quantized value the scheme uses. */
-    static int qmin(String scheme, int bits) {
-        return switch (scheme) {
-            case UINT8_ASYMMETRIC -> 0;
-            case INT8_SYMMETRIC -> -((1 << (bits - 1)) - 1);
-            default -> -(1 << (bits - 1));
-        };
-    }
-
-    /** The largest quantized value the scheme uses. */
-    static int qmax(String scheme, int bits) {
-        return scheme.equals(UINT8_ASYMMETRIC) ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
-    }
-
     /** The storage type's range, which a zero point must lie in: [0, 2^b-1] unsigned, [-2^(b-1), 2^(b-1)-1] signed. */
     static int storageMin(String scheme, int bits) {
         return isSigned(scheme) ? -(1 << (bits - 1)) : 0;
@@ -62,22 +51,23 @@ final class QuantRule {
         return isSigned(scheme) ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
     }
 
-    /** ONNX Runtime's rule (see the class comment) on the observed range [lo, hi]. */
+    /**
+     * ONNX Runtime's rule (see the class comment) on the observed range [lo, hi], through
+     * {@link QuantParams#onnxRuntime(float, float, QuantSpec)} (float32 range arithmetic, as numpy does it).
+     */
     static Params fromRange(String scheme, int bits, double lo, double hi) {
-        double min = Math.min(lo, 0.0);
-        double max = Math.max(hi, 0.0);
-        if (scheme.equals(INT8_SYMMETRIC)) {
-            double a = Math.max(Math.abs(min), Math.abs(max));
+        QuantSpec spec = QuantSpec.of(QuantScheme.fromCliName(scheme), bits);
+        if (!Float.isFinite((float) lo) || !Float.isFinite((float) hi) || !Float.isFinite((float) hi - (float) lo)) {
+            throw new InvalidInputException("range [" + lo + ", " + hi + "] does not fit float32");
+        }
+        float min = Math.min((float) lo, 0f);
+        float max = Math.max((float) hi, 0f);
+        if (spec.symmetric()) {
+            float a = Math.max(Math.abs(min), Math.abs(max));
             min = -a;
             max = a;
         }
-        int qmin = qmin(scheme, bits);
-        int qmax = qmax(scheme, bits);
-        double scale = (max - min) / (qmax - qmin);
-        if (!(scale >= Float.MIN_NORMAL)) {
-            scale = 1.0;
-        }
-        int zp = scheme.equals(INT8_SYMMETRIC) ? 0 : (int) Math.rint(qmin - min / scale);
-        return new Params(min, max, scale, Math.max(qmin, Math.min(qmax, zp)));
+        QuantParams p = QuantParams.onnxRuntime(min, max, spec);
+        return new Params(min, max, p.scale(), p.zeroPoint());
     }
 }

@@ -138,6 +138,7 @@ class NcnnTableFormatTest {
         assertFails("conv1 nan\n", ":1: bad number 'nan'");
         assertFails("conv1_param_0 -1 2\n", ":1: scale must be finite and > 0 (got '-1')");
         assertFails("conv1\n", ":1: no scales after 'conv1'");
+        assertFails("conv1 1e-40\n", ":1: scale '1e-40' is too small: 127/scale does not fit float32");
         Path empty = write("\n\n");
         assertEquals(empty + ": empty file",
                 assertThrows(InvalidInputException.class, () -> NcnnTableFormat.read(empty, model())).getMessage());

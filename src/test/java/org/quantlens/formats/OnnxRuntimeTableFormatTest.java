@@ -62,15 +62,15 @@ class OnnxRuntimeTableFormatTest {
                 + "\"highest\": {\"data\": [1.75]}}, \"r\": {\"lowest\": 0.5, \"highest\": [2.0]}}}");
         Map<String, ActivationEntry> u8 = OnnxRuntimeTableFormat.read(f, null).table().activationEntries();
         // scale = 2.5/255; -min/scale = 0.75*255/2.5 = 76.5 -> 76 (half to even)
-        assertEquals(2.5 / 255, u8.get("x").scale(), 1e-15);
+        assertEquals((float) (2.5 / 255), u8.get("x").scale(), "float32 scale, as numpy computes it");
         assertEquals(76, u8.get("x").zeroPoint());
         // [0.5, 2] widens to [0, 2]: scale 2/255, zero point 0
         assertEquals(0.0, u8.get("r").min());
-        assertEquals(2.0 / 255, u8.get("r").scale(), 1e-15);
+        assertEquals((float) (2.0 / 255), u8.get("r").scale());
         assertEquals(0.5, u8.get("r").observedMin());
         ActivationEntry s8 = OnnxRuntimeTableFormat.read(f, null, "int8-symmetric", 8).table().activationEntries().get("x");
         assertEquals(-1.75, s8.min());
-        assertEquals(1.75 / 127, s8.scale(), 1e-15);
+        assertEquals((float) (1.75 / 127), s8.scale());
         assertEquals(0, s8.zeroPoint());
     }
 
@@ -116,6 +116,9 @@ class OnnxRuntimeTableFormatTest {
         Path broken = write("{\"CLS\": ");
         assertTrue(assertThrows(InvalidInputException.class, () -> OnnxRuntimeTableFormat.read(broken, null))
                 .getMessage().startsWith(broken + ":1:"));
+        Path huge = write("{\"CLS\": \"TensorsData\", \"data\": {\"x\": {\"lowest\": -1e300, \"highest\": 1}}}");
+        assertEquals(huge + ": data \"x\": \"lowest\" -1.0E300 is outside the float32 range",
+                assertThrows(InvalidInputException.class, () -> OnnxRuntimeTableFormat.read(huge, null)).getMessage());
         Path emptyFolder = Files.createDirectory(dir.resolve("empty"));
         assertEquals(emptyFolder.resolve("calibration.json") + ": no such file",
                 assertThrows(InvalidInputException.class, () -> OnnxRuntimeTableFormat.read(emptyFolder, null)).getMessage());
