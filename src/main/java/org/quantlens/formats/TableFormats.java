@@ -43,7 +43,7 @@ public final class TableFormats {
             case TENSORRT -> TensorRtCacheFormat.read(in, model);
             case NCNN -> NcnnTableFormat.read(in, model);
             case ONNXRUNTIME -> OnnxRuntimeTableFormat.read(in, model);
-            case ONNX_QDQ -> throw new InvalidInputException("format onnx-qdq is not supported yet");
+            case ONNX_QDQ -> QdqModelFormat.read(in, model);
         };
     }
 
