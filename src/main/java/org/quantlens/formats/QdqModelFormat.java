@@ -17,13 +17,14 @@ import org.quantlens.ir.Graph;
 import org.quantlens.ir.Model;
 import org.quantlens.ir.Node;
 import org.quantlens.onnx.OnnxReader;
+import org.quantlens.onnx.OnnxWriter;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.InvalidInputException;
 import org.quantlens.tensor.Tensor;
 
 /**
- * ONNX QDQ models (CONTRACTS.md, "ONNX QDQ model"), reading side: the table a QDQ model carries, from ours or from
- * ONNX Runtime's {@code quantize_static(..., quant_format=QDQ)}.
+ * ONNX QDQ models (CONTRACTS.md, "ONNX QDQ model"). Writing: {@link QdqModelBuilder}. Reading: the table a QDQ
+ * model carries, from ours or from ONNX Runtime's {@code quantize_static(..., quant_format=QDQ)}.
  * <ul>
  * <li>Activations: every {@code QuantizeLinear(X, s, zp)} gives X's entry with that scale and zero point and the clip
  * range [(qmin - zp)*s, (qmax - zp)*s]; the scheme follows the zero point's type: uint8 is uint8-asymmetric, int8
@@ -41,6 +42,17 @@ public final class QdqModelFormat {
     private static final String ORT_OUTPUT_SUFFIX = "_QuantizeLinear_Input";
 
     private QdqModelFormat() {
+    }
+
+    /**
+     * Writes the QDQ model for {@code fp32Model} quantized with {@code table} (see {@link QdqModelBuilder} for the
+     * layout) to {@code out}, atomically; returns notes about entries that could not be applied.
+     */
+    public static List<String> write(CalibrationTable table, Model fp32Model, Path out) {
+        List<String> warnings = new ArrayList<>();
+        Model qdq = QdqModelBuilder.build(fp32Model, table, warnings);
+        AtomicFiles.write(out, OnnxWriter.toBytes(qdq));
+        return warnings;
     }
 
     /** Reads the table of QDQ model {@code in}; names {@code fp32Model} lacks go to unknownTensors (no check if null). */

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.quantlens.calib.CalibrationTable;
 import org.quantlens.ir.Model;
-import org.quantlens.tensor.InvalidInputException;
 
 /**
  * One entry point for every table format (the {@code export} and {@code import} commands). Every write is atomic: a
@@ -29,7 +28,7 @@ public final class TableFormats {
             case TENSORRT -> TensorRtCacheFormat.write(table, out);
             case NCNN -> NcnnTableFormat.write(table, model, out);
             case ONNXRUNTIME -> OnnxRuntimeTableFormat.write(table, out);
-            case ONNX_QDQ -> throw new InvalidInputException("format onnx-qdq is not supported yet");
+            case ONNX_QDQ -> QdqModelFormat.write(table, model, out);
         };
     }
 
