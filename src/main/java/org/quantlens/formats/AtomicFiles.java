@@ -1,7 +1,6 @@
 package org.quantlens.formats;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.quantlens.tensor.InvalidInputException;
 
 /**
  * Writes that never leave a half-written file: the bytes go to a temporary file in the destination's folder, which
@@ -30,7 +30,7 @@ final class AtomicFiles {
             move(tmp, out);
             tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
+            throw new InvalidInputException(out + ": cannot write: " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -42,7 +42,7 @@ final class AtomicFiles {
      */
     static void writeFolder(Path out, Map<String, byte[]> files) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new UncheckedIOException(new IOException(out + ": exists and is not a folder"));
+            throw InvalidInputException.of(out, "exists and is not a folder");
         }
         Path dir = parentOf(out);
         Path tmp = null;
@@ -61,7 +61,7 @@ final class AtomicFiles {
                 move(tmp.resolve(name), out.resolve(name));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);
+            throw new InvalidInputException(out + ": cannot write: " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
         }

@@ -3,6 +3,7 @@ package org.quantlens.formats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,9 +103,9 @@ final class QdqModelBuilder {
 
     /** Activation entries that name a float graph input or node output of the main graph. */
     private Set<String> floatActivations() {
-        Set<String> produced = new java.util.LinkedHashSet<>(g.inputNames());
+        Set<String> produced = new LinkedHashSet<>(g.inputNames());
         g.nodes().forEach(n -> produced.addAll(n.outputs()));
-        Set<String> out = new java.util.LinkedHashSet<>();
+        Set<String> out = new LinkedHashSet<>();
         for (String name : table.activationEntries().keySet()) {
             ValueInfo vi = g.info(name);
             boolean isFloat = vi == null || vi.dtype() == null || vi.dtype() == DType.FLOAT32;

@@ -34,7 +34,8 @@ public final class TableFormats {
 
     /**
      * Reads {@code in} in format {@code f}; entries of tensors {@code model} lacks are listed in
-     * {@link ImportedTable#unknownTensors()}. ONNX Runtime tables are read as uint8-asymmetric (ORT's default).
+     * {@link ImportedTable#unknownTensors()}. ONNX Runtime tables are read as uint8-asymmetric (ORT's default); for
+     * {@link TableFormat#ONNX_QDQ} {@code in} is the QDQ model and {@code model} the FP32 model it was made from.
      */
     public static ImportedTable read(Path in, TableFormat f, Model model) {
         return switch (f) {
