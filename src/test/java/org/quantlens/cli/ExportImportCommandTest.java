@@ -257,6 +257,35 @@ class ExportImportCommandTest {
     }
 
     @Test
+    void helpListsExportAndImport() {
+        Outcome o = CliTest.run("--help");
+        assertEquals(0, o.status());
+        assertTrue(o.out().contains("export") && o.out().contains("import"), o.out());
+    }
+
+    @Test
+    void importsOnnxRuntimesOwnQdqModelAndCalibrationTable() throws IOException {
+        Path qdq = lenet.resolveSibling("qdq_minmax_per_channel.onnx");
+        Path fromQdq = dir.resolve("qdq.json");
+        Outcome o = CliTest.run("import", qdq.toString(), "--format", "onnx-qdq", "--model", lenet.toString(),
+                "--out", fromQdq.toString());
+        assertEquals(0, o.status(), o.out() + o.err());
+        assertFalse(o.out().contains("not imported"), o.out());
+        CalibrationTable t = TableFormats.read(fromQdq, TableFormat.QUANTLENS_JSON, lenetModel).table();
+        assertEquals("uint8-asymmetric", t.activations().scheme());
+        assertTrue(t.weights().perChannel());
+        assertEquals(minmax.weightEntries().keySet(), t.weightEntries().keySet());
+
+        Path fromOrt = dir.resolve("ort.json");
+        Outcome p = CliTest.run("import", lenet.resolveSibling("ort_calibration_table").toString(), "--format",
+                "onnxruntime", "--model", lenet.toString(), "--out", fromOrt.toString());
+        assertEquals(0, p.status(), p.out() + p.err());
+        CalibrationTable ort = TableFormats.read(fromOrt, TableFormat.QUANTLENS_JSON, lenetModel).table();
+        assertEquals("uint8-asymmetric", ort.activations().scheme(), "ONNX Runtime's default when --scheme is absent");
+        assertEquals(minmax.activationEntries().keySet(), ort.activationEntries().keySet());
+    }
+
+    @Test
     void importListsTensorsTheModelLacksAndKeepsTheRest() throws IOException {
         Path cache = dir.resolve("extra.cache");
         Files.writeString(cache, "TRT-8601-EntropyCalibration2\ninput: 3ca3d70a\nghost_tensor: 3f800000\n");
