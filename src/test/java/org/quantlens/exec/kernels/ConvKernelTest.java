@@ -75,6 +75,30 @@ class ConvKernelTest {
         assertClose(expected.floats(), y.floats(), 1e-5f, "SAME_LOWER");
     }
 
+    @Test
+    void depthwiseLoopEqualsTheDenseConvolutionWithZeroWeightsOutsideTheGroup() {
+        // group 4, channel multiplier 2, wide rows so the vector interior is exercised. The dense weight is zero
+        // except at the output channel's own input channel; fma with a zero weight adds an exact zero, so both
+        // paths must give the same floats.
+        Random rnd = new Random(12);
+        Tensor x = random(rnd, 2, 4, 9, 45);
+        Tensor w = random(rnd, 8, 1, 3, 3);
+        Tensor b = random(rnd, 8);
+        float[] dense = new float[8 * 4 * 9];
+        for (int m = 0; m < 8; m++) {
+            System.arraycopy(w.floats(), m * 9, dense, (m * 4 + m / 2) * 9, 9);
+        }
+        Tensor wDense = Tensor.ofFloats(Shape.of(8, 4, 3, 3), dense);
+        for (Attribute[] window : new Attribute[][] {{ints("pads", 1, 1, 1, 1)}, {ints("pads", 0, 2, 1, 0),
+                ints("dilations", 1, 2)}, {ints("strides", 2, 3), ints("pads", 1, 1, 1, 1)}}) {
+            Attribute[] grouped = Arrays.copyOf(window, window.length + 1);
+            grouped[window.length] = Attribute.ofInt("group", 4);
+            Tensor depthwise = run1("Conv", new Tensor[] {x, w, b}, grouped);
+            Tensor reference = run1("Conv", new Tensor[] {x, wDense, b}, window);
+            assertArrayEquals(reference.floats(), depthwise.floats());
+        }
+    }
+
     /** One random configuration: rank, channels, group and the window attributes. */
     private record Case(int[] xDims, int m, int group, int[] kernel, int[] strides, int[] dilations, int[] pads,
                         boolean bias) {
