@@ -43,19 +43,23 @@ final class ConvDepthwise {
         int[] in = g.in();
         int[] out = g.out();
         int[] kernel = g.kernel();
-        int[] rowX = new int[kernel[0] * kernel[1]];
-        int[] rowW = new int[rowX.length];
+        int maxTaps = g.kernelVolume();
+        Taps taps = new Taps(new int[maxTaps], new int[maxTaps], new float[maxTaps]);
         int vl = SPECIES.length();
         for (int od = 0; od < out[0]; od++) {
             for (int oh = 0; oh < out[1]; oh++) {
-                int rows = 0;
+                int count = 0;
                 for (int kd = 0; kd < kernel[0]; kd++) {
                     int id = g.inputCoord(0, od, kd);
                     for (int kh = 0; kh < kernel[1]; kh++) {
                         int ih = g.inputCoord(1, oh, kh);
-                        if (id >= 0 && id < in[0] && ih >= 0 && ih < in[1]) {
-                            rowX[rows] = xOff + (id * in[1] + ih) * in[2];
-                            rowW[rows++] = wOff + (kd * kernel[1] + kh) * kernel[2];
+                        if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1]) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < kernel[2]; kw++, count++) {
+                            taps.row[count] = xOff + (id * in[1] + ih) * in[2];
+                            taps.shift[count] = g.inputCoord(2, 0, kw);
+                            taps.weight[count] = w[wOff + (kd * kernel[1] + kh) * kernel[2] + kw];
                         }
                     }
                 }
@@ -68,27 +72,30 @@ final class ConvDepthwise {
                     int interiorHi = Math.max(interiorLo, Math.min(out[2], in[2] - g.inputCoord(2, 0, kernel[2] - 1)));
                     vecLo = interiorLo;
                     vecHi = interiorLo + (interiorHi - interiorLo) / vl * vl;
-                    vectorColumns(g, x, w, rowX, rowW, rows, y, yRow, vecLo, vecHi);
+                    vectorColumns(x, taps, count, y, yRow, vecLo, vecHi);
                 }
-                scalarColumns(g, x, w, rowX, rowW, rows, y, yRow, 0, vecLo);
-                scalarColumns(g, x, w, rowX, rowW, rows, y, yRow, vecHi, out[2]);
+                scalarColumns(x, taps, count, g.stride()[2], in[2], y, yRow, 0, vecLo);
+                scalarColumns(x, taps, count, g.stride()[2], in[2], y, yRow, vecHi, out[2]);
             }
         }
     }
 
+    /**
+     * The in-bounds (depth, height) taps of one output row, flattened in row-major tap order: input row start,
+     * width offset at output column 0, weight.
+     */
+    private record Taps(int[] row, int[] shift, float[] weight) {
+    }
+
     /** Columns [lo, hi) of one output row, one at a time, skipping out-of-bounds width taps. */
-    private static void scalarColumns(ConvGeometry g, float[] x, float[] w, int[] rowX, int[] rowW, int rows,
-                                      float[] y, int yRow, int lo, int hi) {
-        int kw = g.kernel()[2];
-        int inW = g.in()[2];
+    private static void scalarColumns(float[] x, Taps taps, int count, int stride, int inW, float[] y, int yRow,
+                                      int lo, int hi) {
         for (int ow = lo; ow < hi; ow++) {
             float acc = y[yRow + ow];
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < kw; k++) {
-                    int iw = g.inputCoord(2, ow, k);
-                    if (iw >= 0 && iw < inW) {
-                        acc = Math.fma(w[rowW[r] + k], x[rowX[r] + iw], acc);
-                    }
+            for (int t = 0; t < count; t++) {
+                int iw = ow * stride + taps.shift[t];
+                if (iw >= 0 && iw < inW) {
+                    acc = Math.fma(taps.weight[t], x[taps.row[t] + iw], acc);
                 }
             }
             y[yRow + ow] = acc;
@@ -96,18 +103,15 @@ final class ConvDepthwise {
     }
 
     /** Columns [lo, hi) (a multiple of the vector length, all taps in bounds, unit stride), a vector at a time. */
-    private static void vectorColumns(ConvGeometry g, float[] x, float[] w, int[] rowX, int[] rowW, int rows,
-                                      float[] y, int yRow, int lo, int hi) {
-        int kw = g.kernel()[2];
-        int shift0 = g.inputCoord(2, 0, 0);
-        int dilation = g.dilation()[2];
+    private static void vectorColumns(float[] x, Taps taps, int count, float[] y, int yRow, int lo, int hi) {
+        int[] row = taps.row;
+        int[] shift = taps.shift;
+        float[] weight = taps.weight;
         for (int ow = lo; ow < hi; ow += SPECIES.length()) {
             FloatVector acc = FloatVector.fromArray(SPECIES, y, yRow + ow);
-            for (int r = 0; r < rows; r++) {
-                int xi = rowX[r] + ow + shift0;
-                for (int k = 0; k < kw; k++, xi += dilation) {
-                    acc = FloatVector.broadcast(SPECIES, w[rowW[r] + k]).fma(FloatVector.fromArray(SPECIES, x, xi), acc);
-                }
+            for (int t = 0; t < count; t++) {
+                acc = FloatVector.broadcast(SPECIES, weight[t]).fma(
+                        FloatVector.fromArray(SPECIES, x, row[t] + shift[t] + ow), acc);
             }
             acc.intoArray(y, yRow + ow);
         }
