@@ -35,6 +35,7 @@ public final class ConvKernel {
     private ConvKernel() {
     }
 
+    /** Registers Conv. */
     public static void register(KernelRegistry registry) {
         registry.register("Conv", ConvKernel::create);
     }

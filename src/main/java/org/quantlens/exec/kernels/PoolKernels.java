@@ -20,6 +20,7 @@ public final class PoolKernels {
     private PoolKernels() {
     }
 
+    /** Registers MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool. */
     public static void register(KernelRegistry registry) {
         registry.register("MaxPool", PoolKernels::createMaxPool);
         registry.register("AveragePool", PoolKernels::createAveragePool);

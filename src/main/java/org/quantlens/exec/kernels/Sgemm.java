@@ -11,9 +11,9 @@ import org.quantlens.exec.ExecContext;
  * thread count do not change a single bit of the result.
  *
  * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
- * memory (when at least 8 rows will reuse it) and stays in L1 while a micro-kernel walks down the rows of A
- * four at a time, keeping 4 x 2 vector accumulators in registers; the
- * accumulators are loaded from and stored back to C around each K panel, which continues the same chain.
+ * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A six
+ * at a time (then four, then one), keeping up to 6 x 2 vector accumulators in registers. The accumulators are
+ * loaded from and stored back to C around each K panel, which continues the same chain.
  * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
  */
 final class Sgemm {
