@@ -15,7 +15,8 @@ import org.quantlens.tensor.Tensor;
  *
  * <p>{@code X [N, C, spatial...]}, {@code W [M, C/group, kernel...]}, optional {@code B [M]}:
  * <pre>
- * Y[n, m, o] = B[m] + sum over c in group(m), taps k of W[m, c - firstChannel(group(m)), k] * X[n, c, o*stride - padBegin + k*dilation]
+ * Y[n, m, o] = B[m] + sum over c in group(m), taps k of
+ *                W[m, c - firstChannel(group(m)), k] * X[n, c, o * stride - padBegin + k * dilation]
  * </pre>
  * with zero where the tap falls in the padding. Attributes: {@code group} (default 1; depthwise is group = C),
  * {@code kernel_shape} (optional, must equal W's spatial dims), {@code strides}, {@code dilations}, {@code pads},
@@ -24,8 +25,9 @@ import org.quantlens.tensor.Tensor;
  * <p>Arithmetic: each output starts at the bias (or 0) and accumulates one fused multiply-add per tap, input
  * channels outer, kernel taps inner in row-major order. Convolutions with more than one input channel per group go
  * through {@link Im2col} and {@link Sgemm}, where a padded tap adds {@code w * 0}; one input channel per group
- * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by
- * one chain, so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
+ * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or
+ * NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
+ * so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
  * float rounding of the summation order.
  */
 public final class ConvKernel {
