@@ -137,7 +137,7 @@ public final class ConvKernel {
         int baseTasks = batch * group * tiles;
         // With few tiles (small late layers), also split output channels so every worker has work; each output
         // is still one chain, so the split never changes a bit.
-        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (2 * ctx.threads() + baseTasks - 1) / baseTasks));
+        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
         int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
         int blockCount = (mPerGroup + rowsPerBlock - 1) / rowsPerBlock;
         boolean pointwise = isPointwise(g);
