@@ -1,5 +1,8 @@
 package org.quantlens;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -21,9 +24,14 @@ class ArchitectureTest {
 
     @Test
     void onlyTheAppTouchesUiToolkits() {
-        noClasses().that().resideOutsideOfPackage("org.quantlens.app..")
+        noClasses().that().resideOutsideOfPackages("org.quantlens.app..", "org.quantlens.data..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "org.controlsfx..",
                         "atlantafx..", "java.awt..")
+                .check(classes);
+        // data decodes images: java.awt.image (BufferedImage, Raster, ColorModel) is allowed there, nothing else of AWT
+        noClasses().that().resideInAPackage("org.quantlens.data..")
+                .should().dependOnClassesThat(resideInAnyPackage("javafx..", "org.jfree..", "org.controlsfx..",
+                        "atlantafx..", "java.awt..").and(not(resideInAPackage("java.awt.image"))))
                 .check(classes);
     }
 
