@@ -22,8 +22,8 @@ import org.quantlens.tensor.Tensor;
 /**
  * Runs a {@link QuantizedModel} on float inputs: each graph input with parameters is quantized (ONNX QuantizeLinear),
  * the steps run in order on 8-bit codes (fallback steps in float), and the graph outputs come back dequantized
- * ({@code float32(q - zp) * scale}). An {@link ActivationTap} sees every value a step writes, dequantized, under its
- * graph name (the input of a fused Relu/Clip is never materialised, so it is not tapped). Intermediates are released
+ * ({@code float32(q - zp) * scale}). An {@link ActivationTap} sees each graph input as the engine holds it (quantized then
+ * dequantized) and every value a step writes, dequantized, under its graph name (the input of a fused Relu/Clip is never materialised, so it is not tapped). Intermediates are released
  * after their last reader.
  */
 public final class Int8Engine {
@@ -83,9 +83,11 @@ public final class Int8Engine {
                 throw new InvalidInputException("missing input '" + in.name() + "' (" + in.typeString() + ")");
             }
             QuantParams p = model.paramsOf(in.name());
-            env.put(in.name(), p != null && t.dtype() == DType.FLOAT32 ? QuantTensors.quantize(t, p) : t);
-            if (t.dtype() == DType.FLOAT32) {
-                tap.onTensor(in.name(), t);
+            Tensor fed = p != null && t.dtype() == DType.FLOAT32 ? QuantTensors.quantize(t, p) : t;
+            env.put(in.name(), fed);
+            Tensor seen = asFloat(in.name(), fed);
+            if (seen.dtype() == DType.FLOAT32) {
+                tap.onTensor(in.name(), seen);
             }
         }
         for (String name : feeds.keySet()) {
