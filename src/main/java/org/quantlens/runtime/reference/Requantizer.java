@@ -9,7 +9,8 @@ import org.quantlens.runtime.RequantMode;
  * multiplier {@code M[c]} per channel (a single one for per-tensor).
  * <ul>
  *   <li>{@link RequantMode#FIXED_POINT}: {@code requant = multiplyByQuantizedMultiplier(acc, quantize(M))} (TFLite
- *       reference kernels; round to nearest);</li>
+ *       reference kernels): rounds twice (the doubling high multiply, then the rounding shift), so the result is
+ *       within one step of {@code acc * M} but not always the nearest integer;</li>
  *   <li>{@link RequantMode#FLOAT}: {@code requant = rint(float(acc) * float(M))}, round half to even, as ONNX
  *       Runtime's MLAS requantization. Results beyond int range saturate before the zero point is added.</li>
  * </ul>
