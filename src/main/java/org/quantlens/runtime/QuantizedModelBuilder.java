@@ -56,8 +56,17 @@ public final class QuantizedModelBuilder {
      *                               scheme is wider than 8 bits, or a node has neither an integer nor an FP32 kernel
      */
     public static QuantizedModel build(Model fp32, CalibrationTable table, RuntimeOptions opts) {
+        return build(fp32, table, opts, KernelRegistry.standard());
+    }
+
+    /**
+     * As {@link #build(Model, CalibrationTable, RuntimeOptions)} with the FP32 kernels for fallbacks (and the
+     * dtype-generic data movers) taken from {@code fp32Kernels}.
+     */
+    public static QuantizedModel build(Model fp32, CalibrationTable table, RuntimeOptions opts,
+                                       KernelRegistry fp32Kernels) {
         Model model = opts.foldBatchNorm() ? BatchNormFolding.fold(fp32) : fp32;
-        return new Run(model, table, opts, KernelRegistry.standard()).build();
+        return new Run(model, table, opts, fp32Kernels).build();
     }
 
     /** The code range of the table's activation scheme. */

@@ -23,7 +23,38 @@ public final class FloatReference {
         addIfMissing(r, "MatMul", (n, o) -> (in, ctx) -> new Tensor[] {matMul(in[0], in[1])});
         addIfMissing(r, "MaxPool", (n, o) -> (in, ctx) -> new Tensor[] {pool(n, in[0], true)});
         addIfMissing(r, "AveragePool", (n, o) -> (in, ctx) -> new Tensor[] {pool(n, in[0], false)});
+        addIfMissing(r, "GlobalAveragePool", (n, o) -> (in, ctx) -> new Tensor[] {globalAveragePool(in[0])});
+        addIfMissing(r, "BatchNormalization", (n, o) -> (in, ctx) -> new Tensor[] {batchNorm(n, in)});
         return r;
+    }
+
+    /** ONNX GlobalAveragePool on NCHW. */
+    public static Tensor globalAveragePool(Tensor x) {
+        int[] d = x.shape().dims();
+        int hw = d[2] * d[3];
+        float[] out = new float[d[0] * d[1]];
+        for (int nc = 0; nc < out.length; nc++) {
+            double s = 0;
+            for (int i = 0; i < hw; i++) {
+                s += x.floats()[nc * hw + i];
+            }
+            out[nc] = (float) (s / hw);
+        }
+        return Tensor.ofFloats(Shape.of(d[0], d[1], 1, 1), out);
+    }
+
+    /** Inference BatchNormalization: (x - mean) / sqrt(var + epsilon) * scale + bias per channel (axis 1). */
+    public static Tensor batchNorm(Node node, Tensor[] in) {
+        double eps = node.attrFloat("epsilon", 1e-5f);
+        int[] d = in[0].shape().dims();
+        int inner = in[0].size() / (d[0] * d[1]);
+        float[] out = new float[in[0].size()];
+        for (int i = 0; i < out.length; i++) {
+            int c = (i / inner) % d[1];
+            double norm = (in[0].floats()[i] - in[3].floats()[c]) / Math.sqrt(in[4].floats()[c] + eps);
+            out[i] = (float) (norm * in[1].floats()[c] + in[2].floats()[c]);
+        }
+        return Tensor.ofFloats(in[0].shape(), out);
     }
 
     private static void addIfMissing(KernelRegistry r, String op, org.quantlens.exec.KernelFactory f) {
