@@ -48,19 +48,14 @@ public final class Evaluator {
         for (QuantizedStep s : int8.model().steps()) {
             s.outputs().forEach(o -> ops.put(o, s.op()));
         }
-        SignalComparison logits = new SignalComparison();
-        long fp32Nanos = 0;
-        long int8Nanos = 0;
-        int agree = 0;
-        int fpCorrect = 0;
-        int qCorrect = 0;
+        Tally tally = new Tally(labels);
         int step = Math.max(1, batchSize);
         for (int start = 0; start < n; start += step) {
             token.throwIfCancelled();
             Tensor batch = Batching.slice(data, start, Math.min(n, start + step));
             Map<String, Tensor> fpTaps = new LinkedHashMap<>();
             long t0 = System.nanoTime();
-            Tensor fpOut = fp32.run(Map.of(input, batch), (name, v) -> fpTaps.put(name, v), token).get(output);
+            Tensor fpOut = fp32.run(Map.of(input, batch), fpTaps::put, token).get(output);
             long t1 = System.nanoTime();
             ActivationTap compare = (name, v) -> {
                 Tensor ref = fpTaps.get(name);
@@ -68,19 +63,43 @@ public final class Evaluator {
                     layers.computeIfAbsent(name, k -> new SignalComparison()).add(ref.floats(), v.floats());
                 }
             };
-            long t2 = System.nanoTime();
             Tensor qOut = int8.run(Map.of(input, batch), compare, token).get(output);
-            long t3 = System.nanoTime();
-            fp32Nanos += t1 - t0;
-            int8Nanos += t3 - t2;
+            tally.fp32Nanos += t1 - t0;
+            tally.int8Nanos += System.nanoTime() - t1;
+            tally.addBatch(output, start, fpOut, qOut);
+            monitor.progress(start + batch.shape().dim(0), n, "evaluated " + (start + batch.shape().dim(0)) + " of " + n);
+        }
+        List<EvaluationReport.Layer> rows = new ArrayList<>();
+        layers.forEach((name, c) -> rows.add(new EvaluationReport.Layer(name, ops.get(name), c.sqnrDb(), c.cosine())));
+        Double fpAcc = labels == null || n == 0 ? null : (double) tally.fpCorrect / n;
+        Double qAcc = labels == null || n == 0 ? null : (double) tally.qCorrect / n;
+        return new EvaluationReport(n, fpAcc, qAcc, n == 0 ? 1.0 : (double) tally.agree / n, tally.logits.sqnrDb(),
+                tally.fp32Nanos / 1e9, tally.int8Nanos / 1e9, int8.fallbackNodes(), rows);
+    }
+
+    /** Running counts over the batches. */
+    private static final class Tally {
+        private final Tensor labels;
+        private final SignalComparison logits = new SignalComparison();
+        private long fp32Nanos;
+        private long int8Nanos;
+        private int agree;
+        private int fpCorrect;
+        private int qCorrect;
+
+        Tally(Tensor labels) {
+            this.labels = labels;
+        }
+
+        void addBatch(String output, int start, Tensor fpOut, Tensor qOut) {
             float[] f = fpOut.toFloat32().floats();
             float[] q = qOut.toFloat32().floats();
-            logits.add(f, q);
-            int rows = batch.shape().dim(0);
-            if (fpOut.rank() != 2 || fpOut.shape().dim(0) != rows) {
+            if (fpOut.rank() != 2 || !fpOut.shape().equals(qOut.shape())) {
                 throw new InvalidInputException("logits '" + output + "' have shape " + fpOut.shape()
-                        + ", expected [" + rows + ", classes]");
+                        + ", expected [batch, classes]");
             }
+            logits.add(f, q);
+            int rows = fpOut.shape().dim(0);
             int classes = fpOut.shape().dim(1);
             for (int r = 0; r < rows; r++) {
                 int a = argmax(f, r * classes, classes);
@@ -92,14 +111,7 @@ public final class Evaluator {
                     qCorrect += b == label ? 1 : 0;
                 }
             }
-            monitor.progress(start + rows, n, "evaluated " + (start + rows) + " of " + n);
         }
-        List<EvaluationReport.Layer> rows = new ArrayList<>();
-        layers.forEach((name, c) -> rows.add(new EvaluationReport.Layer(name, ops.get(name), c.sqnrDb(), c.cosine())));
-        Double fpAcc = labels == null || n == 0 ? null : (double) fpCorrect / n;
-        Double qAcc = labels == null || n == 0 ? null : (double) qCorrect / n;
-        return new EvaluationReport(n, fpAcc, qAcc, n == 0 ? 1.0 : (double) agree / n, logits.sqnrDb(),
-                fp32Nanos / 1e9, int8Nanos / 1e9, int8.fallbackNodes(), rows);
     }
 
     /** First index of the maximum of {@code v[off .. off+len)}; NaN never wins. */
