@@ -10,6 +10,7 @@ import org.quantlens.calib.CalibrationTable;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.progress.CancellationToken;
 import org.quantlens.progress.ProgressMonitor;
+import org.quantlens.quant.QuantScheme;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -46,5 +47,21 @@ class EvaluatorReferenceModelsTest {
         assertTrue(r.fallbackNodes().isEmpty(), "fallbacks: " + r.fallbackNodes());
         assertTrue(r.logitsSqnrDb() > 25, "logits SQNR " + r.logitsSqnrDb());
         assertFalse(r.layers().isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"digits_mlp", "digits_lenet"})
+    void int8SymmetricActivationsMatchOnnxRuntimeS8S8Accuracy(String name) throws Exception {
+        ReferenceModels ref = new ReferenceModels(name);
+        CalibrationTable table = ref.minMaxTable(QuantScheme.INT8_SYMMETRIC);
+        Int8Engine int8 = new Int8Engine(QuantizedModelBuilder.build(ref.model, table, RuntimeOptions.defaults()),
+                ExecContext.singleThreaded());
+
+        EvaluationReport r = Evaluator.evaluate(ref.fp32, int8, ref.npy("test.npy"), ref.npy("test_labels.npy"), 100,
+                CancellationToken.none(), ProgressMonitor.NONE);
+
+        double ort = ref.ortAccuracy("qdq_s8s8_symmetric_minmax_per_channel");
+        System.out.printf("%s s8s8: int8 %.4f (ORT %.4f) sqnr %.2f dB%n", name, r.int8Accuracy(), ort, r.logitsSqnrDb());
+        assertEquals(ort, r.int8Accuracy(), 0.005 + 1e-9);
     }
 }

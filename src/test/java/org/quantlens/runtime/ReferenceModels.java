@@ -13,6 +13,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.ir.Model;
 import org.quantlens.onnx.OnnxReader;
 import org.quantlens.quant.QuantParams;
+import org.quantlens.quant.QuantScheme;
 import org.quantlens.quant.QuantSpec;
 import org.quantlens.tensor.Batching;
 import org.quantlens.tensor.Tensor;
@@ -40,6 +41,11 @@ final class ReferenceModels {
      * builder computes per-channel or per-tensor symmetric int8 weights from the weights).
      */
     CalibrationTable minMaxTable() throws IOException {
+        return minMaxTable(QuantScheme.UINT8_ASYMMETRIC);
+    }
+
+    /** As {@link #minMaxTable()} with activations in {@code scheme} (ONNX Runtime's range rule for it). */
+    CalibrationTable minMaxTable(QuantScheme scheme) throws IOException {
         Tensor calib = npy("calib.npy");
         Map<String, float[]> ranges = new LinkedHashMap<>();
         String input = model.graph().inputNames().get(0);
@@ -54,7 +60,7 @@ final class ReferenceModels {
                 }
             }, org.quantlens.progress.CancellationToken.none());
         }
-        QuantSpec spec = QuantSpec.activationsDefault();
+        QuantSpec spec = QuantSpec.of(scheme);
         Map<String, CalibrationTable.TensorEntry> entries = new LinkedHashMap<>();
         ranges.forEach((name, r) -> {
             QuantParams p = QuantParams.onnxRuntime(r[0], r[1], spec);
@@ -62,7 +68,7 @@ final class ReferenceModels {
                     Math.max(r[1], 0), p.scale(), p.zeroPoint(), r[0], r[1]));
         });
         return new CalibrationTable(new CalibrationTable.ModelRef("model.onnx", ""),
-                new CalibrationTable.ActivationSpec("uint8-asymmetric", 8),
+                new CalibrationTable.ActivationSpec(scheme.cliName(), 8),
                 new CalibrationTable.WeightSpec("int8-symmetric", 8, true), entries);
     }
 
