@@ -1,0 +1,247 @@
+package org.quantlens.calib.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.quantlens.calib.Histogram;
+
+/**
+ * ncnn's KL threshold search ({@code tools/quantize/ncnn2table.cpp}, {@code QuantizeData::threshold_distribution}
+ * and {@code get_data_blob_scale}), in float32 like ncnn.
+ *
+ * <p>ncnn's histogram: 2048 bins of |x| over [0, absmax], exact zeros are skipped, every bin starts at 1e-5 and
+ * the histogram is normalised to sum 1. Here: the |x| histogram's counts minus {@link Histogram#zeroCount()} from
+ * bin 0, plus 1e-5 per bin, normalised.
+ *
+ * <p>For every candidate t = 128 .. B-1 (B itself is not tried):
+ * <ul>
+ * <li>P = dist[0..t) with the tail sum(dist[t..B)) added to bin t-1;</li>
+ * <li>Q: the t bins are cut into 128 levels of t/128 (fractional) bins each; a bin straddling a level boundary
+ * contributes to both levels in proportion to its overlap. Each level's mass (of dist, without the tail) is spread
+ * over its non-empty bins in proportion to their overlap;</li>
+ * <li>KL = sum over P != 0 of P*log(P/Q), a bin with Q == 0 adding 1 (ncnn's rule); P and Q are not renormalised.</li>
+ * </ul>
+ * The first minimum below 1000 wins (ncnn starts its minimum at 1000), and the threshold is (t + 0.5) * w.
+ *
+ * <p>Differences from {@link KlTensorRt}: fractional level boundaries instead of floor(j*128/i); the 1e-5 floor (so
+ * no bin is ever empty and Q is effectively never zero); zeros skipped; Q built from the floored distribution;
+ * candidates stop at B-1; first minimum instead of last; threshold always (t + 0.5) * w.
+ * Range (0, t) for non-negative data, else (-t, t). Cost O(B^2), allocation once per call.
+ */
+public final class KlNcnn {
+    private static final int TARGET_BIN = 128;
+
+    private KlNcnn() {
+    }
+
+    public static SearchResult search(Histogram hist) {
+        return search(hist, true);
+    }
+
+    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    static SearchResult search(Histogram hist, boolean fast) {
+        Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
+        List<String> warnings = new ArrayList<>();
+        int n = h.bins();
+        long nonZeroValues = h.total() - h.zeroCount();
+        if (nonZeroValues <= 0 || n <= TARGET_BIN) {
+            warnings.add(nonZeroValues <= 0 ? "no non-zero value: range is the observed range or [0, 0]"
+                    : "need more than " + TARGET_BIN + " bins, got " + n + ": using the full range");
+            return SearchResult.of(nonZeroValues <= 0 ? Searches.observedOrZero(h) : KlTensorRt.toRange(h, h.edge(n)),
+                    warnings);
+        }
+        float[] dist = new float[n];
+        float total = 0;
+        for (int j = 0; j < n; j++) {
+            long c = h.count(j) - (j == 0 ? h.zeroCount() : 0);
+            dist[j] = 0.00001f + (float) c;
+            total += dist[j];
+        }
+        for (int j = 0; j < n; j++) {
+            dist[j] /= total;
+        }
+        float[] quantized = new float[TARGET_BIN];
+        float[] expand = new float[n];
+        Prefix prefix = fast ? new Prefix(dist) : null;
+        double width = (h.edge(n) - h.edge(0)) / n;
+        int candidates = n - TARGET_BIN;
+        double[] thresholds = new double[candidates];
+        double[] kl = new double[candidates];
+        float tailSum = 0;
+        for (int t = TARGET_BIN; t < n; t++) {
+            tailSum += dist[t];
+        }
+        int best = -1;
+        float minKl = 1000;
+        for (int t = TARGET_BIN; t < n; t++) {
+            float tail = tailSum;
+            tailSum -= dist[t];
+            float d;
+            if (fast) {
+                d = (float) prefix.divergence(t, tail);
+            } else {
+                expandCandidate(dist, t, quantized, expand);
+                d = divergence(dist, expand, t, tail);
+            }
+            thresholds[t - TARGET_BIN] = (t + 0.5) * width;
+            kl[t - TARGET_BIN] = d;
+            if (d < minKl) {
+                minKl = d;
+                best = t - TARGET_BIN;
+            }
+        }
+        if (best < 0) {
+            warnings.add("no candidate divergence below ncnn's starting minimum 1000: using t = 128 as ncnn does");
+            best = 0;
+        }
+        return new SearchResult(KlTensorRt.toRange(h, thresholds[best]), thresholds, kl, best, warnings);
+    }
+
+    /** Builds Q for candidate t into expand[0..t), following ncnn's fractional level boundaries. */
+    private static void expandCandidate(float[] dist, int t, float[] quantized, float[] expand) {
+        float perLevel = (float) t / (float) TARGET_BIN;
+        java.util.Arrays.fill(expand, 0, t, 0f);
+        for (int i = 0; i < TARGET_BIN; i++) {
+            float start = i * perLevel;
+            float end = start + perLevel;
+            int leftUpper = (int) Math.ceil(start);
+            int rightLower = (int) Math.floor(end);
+            float leftScale = leftUpper > start ? leftUpper - start : 0f;
+            float rightScale = rightLower < end ? end - rightLower : 0f;
+            float q = 0;
+            float count = 0;
+            if (leftUpper > start) {
+                q += leftScale * dist[leftUpper - 1];
+                count += dist[leftUpper - 1] != 0 ? leftScale : 0f;
+            }
+            if (rightLower < end) {
+                q += rightScale * dist[rightLower];
+                count += dist[rightLower] != 0 ? rightScale : 0f;
+            }
+            for (int j = leftUpper; j < rightLower; j++) {
+                q += dist[j];
+                count += dist[j] != 0 ? 1f : 0f;
+            }
+            quantized[i] = q;
+            float value = q / count;
+            if (leftUpper > start && dist[leftUpper - 1] != 0) {
+                expand[leftUpper - 1] += value * leftScale;
+            }
+            if (rightLower < end && rightLower < t && dist[rightLower] != 0) {
+                expand[rightLower] += value * rightScale;
+            }
+            for (int j = leftUpper; j < rightLower; j++) {
+                if (dist[j] != 0) {
+                    expand[j] += value;
+                }
+            }
+        }
+    }
+
+    private static float divergence(float[] dist, float[] expand, int t, float tail) {
+        float result = 0;
+        for (int j = 0; j < t; j++) {
+            float p = j == t - 1 ? dist[j] + tail : dist[j];
+            if (p != 0) {
+                result += expand[j] == 0 ? 1f : (float) (p * Math.log(p / expand[j]));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The same divergence from prefix sums of d and d*log(d): a level's fully covered bins all get Q = value, so
+     * their terms sum to sum(d log d) - log(value) * sum(d); only the straddling bins (at most two per level) and the
+     * tail bin t-1 are evaluated one by one. Sums in double (ncnn accumulates in float).
+     */
+    private static final class Prefix {
+        final float[] dist;
+        final double[] sum;
+        final double[] dlogd;
+        final double[] extra;
+        final double[] fullValue;
+        final int[] stamp;
+        final int[] touched;
+        int touchedCount;
+        int candidate;
+
+        Prefix(float[] dist) {
+            int n = dist.length;
+            this.dist = dist;
+            sum = new double[n + 1];
+            dlogd = new double[n + 1];
+            for (int j = 0; j < n; j++) {
+                sum[j + 1] = sum[j] + dist[j];
+                dlogd[j + 1] = dlogd[j] + (dist[j] > 0 ? dist[j] * Math.log(dist[j]) : 0);
+            }
+            extra = new double[n + 1];
+            fullValue = new double[n + 1];
+            stamp = new int[n + 1];
+            touched = new int[4 * TARGET_BIN + 2];
+        }
+
+        private void touch(int j, double v) {
+            if (extra[j] == 0) {
+                touched[touchedCount++] = j;
+            }
+            extra[j] += v;
+        }
+
+        double divergence(int t, float tail) {
+            candidate++;
+            touchedCount = 0;
+            float perLevel = (float) t / (float) TARGET_BIN;
+            double kl = 0;
+            for (int i = 0; i < TARGET_BIN; i++) {
+                float start = i * perLevel;
+                float end = start + perLevel;
+                int lu = (int) Math.ceil(start);
+                int rl = (int) Math.floor(end);
+                float ls = lu > start ? lu - start : 0f;
+                float rs = rl < end ? end - rl : 0f;
+                double q = ls * (lu > start ? dist[lu - 1] : 0) + rs * (rl < end ? dist[rl] : 0)
+                        + (rl > lu ? sum[rl] - sum[lu] : 0);
+                double count = ls + rs + Math.max(0, rl - lu);
+                double value = q / count;
+                if (lu > start) {
+                    touch(lu - 1, value * ls);
+                }
+                if (rl < end && rl < t) {
+                    touch(rl, value * rs);
+                }
+                if (rl > lu) {
+                    kl += (dlogd[rl] - dlogd[lu]) - Math.log(value) * (sum[rl] - sum[lu]);
+                    mark(lu, value);
+                    mark(rl - 1, value);
+                }
+            }
+            for (int k = 0; k < touchedCount; k++) {
+                kl += correction(touched[k], t, tail);
+            }
+            if (extra[t - 1] == 0) {
+                kl += correction(t - 1, t, tail);
+            }
+            for (int k = 0; k < touchedCount; k++) {
+                extra[touched[k]] = 0;
+            }
+            return kl;
+        }
+
+        private void mark(int j, double value) {
+            stamp[j] = candidate;
+            fullValue[j] = value;
+        }
+
+        /** Replaces bin j's full-level term by its exact term (partial contributions, tail). */
+        private double correction(int j, int t, float tail) {
+            double full = stamp[j] == candidate ? fullValue[j] : 0;
+            double d = dist[j];
+            double c = full > 0 ? -d * Math.log(d / full) : 0;
+            double e = full + extra[j];
+            double p = j == t - 1 ? d + tail : d;
+            if (p == 0) {
+                return c;
+            }
+            return c + (e == 0 ? 1 : p * Math.log(p / e));
+        }
+    }
+}

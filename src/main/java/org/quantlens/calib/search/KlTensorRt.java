@@ -1,0 +1,158 @@
+package org.quantlens.calib.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.quantlens.calib.Histogram;
+
+/**
+ * TensorRT's entropy calibration as presented in "8-bit Inference with TensorRT" (Szymon Migacz, GTC 2017), in the
+ * form of NVIDIA's pytorch-quantization ({@code calib/histogram.py}, {@code _compute_amax_entropy}).
+ *
+ * <p>On a histogram of |x| with B bins (2048) of width w, for every candidate i = start .. B (start = levels = 128):
+ * <ul>
+ * <li>P = bins[0..i) with the tail sum(bins[i..B)) added to bin i-1;</li>
+ * <li>Q: bin j belongs to level floor(j * levels / i); each level's mass sum(bins[j]) (without the tail) is spread
+ * uniformly over the level's <i>non-empty</i> bins, empty bins stay empty;</li>
+ * <li>KL(P || Q) = sum P/|P| * log((P/|P|) / (Q/|Q|)) with 0 log 0 = 0 and no smoothing (pytorch-quantization uses
+ * scipy.stats.entropy on the raw arrays): a non-empty P bin over an empty Q bin, e.g. a tail folded onto an empty
+ * bin i-1, makes the candidate +Inf.</li>
+ * </ul>
+ * The last candidate with the minimum wins (pytorch-quantization's {@code last_argmin}). Threshold
+ * t = (i + 0.5) * w as in the GTC slides, or edge i = i * w ({@link Options#thresholdAtEdge}, what
+ * pytorch-quantization returns); t never exceeds the histogram's upper edge. {@link Options#suppressZeroSpike} sets
+ * bins[0] = bins[1] first, as pytorch-quantization always does, so that a ReLU's spike of zeros does not dominate.
+ *
+ * <p>The result is (0, t) when the observed min is >= 0 (a |x| histogram of non-negative data: the unsigned range is
+ * the useful one) and (-t, t) otherwise. A SIGNED histogram is first folded with {@link Histogram#toAbsolute()}.
+ *
+ * <p>Cost O(B * levels): per candidate and level the sums come from prefix sums of bins, of non-empty flags and of
+ * bins*log(bins), using sum_level P log Q = S_k log(S_k / N_k). Evaluated in double (the reference evaluates the
+ * same formula element by element, so values agree to rounding).
+ */
+public final class KlTensorRt {
+    /**
+     * @param levels            quantized levels (128 for int8: 2^(bits-1))
+     * @param startBin          first candidate bin count (128)
+     * @param suppressZeroSpike set bins[0] = bins[1] before searching
+     * @param thresholdAtEdge   t = i*w instead of (i + 0.5)*w
+     */
+    public record Options(int levels, int startBin, boolean suppressZeroSpike, boolean thresholdAtEdge) {
+        public static final Options DEFAULT = new Options(128, 128, false, false);
+    }
+
+    private KlTensorRt() {
+    }
+
+    public static SearchResult search(Histogram h) {
+        return search(h, Options.DEFAULT);
+    }
+
+    public static SearchResult search(Histogram hist, Options o) {
+        Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
+        List<String> warnings = new ArrayList<>();
+        int n = h.bins();
+        long[] bins = h.counts();
+        if (o.suppressZeroSpike() && n > 1) {
+            bins[0] = bins[1];
+        }
+        long total = 0;
+        for (long c : bins) {
+            total += c;
+        }
+        int start = Math.max(o.startBin(), o.levels());
+        if (total == 0 || start > n) {
+            warnings.add(total == 0 ? "empty histogram: range is the observed range or [0, 0]"
+                    : "fewer bins (" + n + ") than levels (" + o.levels() + "): no search, using the full range");
+            return SearchResult.of(total == 0 ? Searches.observedOrZero(h) : toRange(h, h.edge(n)), warnings);
+        }
+        long[] sum = new long[n + 1];
+        int[] nonzero = new int[n + 1];
+        double[] plogp = new double[n + 1];
+        for (int j = 0; j < n; j++) {
+            sum[j + 1] = sum[j] + bins[j];
+            nonzero[j + 1] = nonzero[j] + (bins[j] != 0 ? 1 : 0);
+            plogp[j + 1] = plogp[j] + xlogx(bins[j]);
+        }
+        double width = (h.edge(n) - h.edge(0)) / n;
+        int candidates = n - start + 1;
+        double[] thresholds = new double[candidates];
+        double[] kl = new double[candidates];
+        LevelCache cache = new LevelCache(o.levels());
+        int best = -1;
+        for (int c = 0; c < candidates; c++) {
+            int i = start + c;
+            thresholds[c] = Math.min(h.edge(0) + (o.thresholdAtEdge() ? i : i + 0.5) * width, h.edge(n));
+            kl[c] = divergence(bins, sum, nonzero, plogp, i, o.levels(), total, cache);
+            if (best < 0 || kl[c] <= kl[best]) {
+                best = c;
+            }
+        }
+        if (kl[best] == Double.POSITIVE_INFINITY) {
+            warnings.add("every candidate has infinite divergence: using the full range");
+            return SearchResult.of(toRange(h, h.edge(n)), warnings);
+        }
+        return new SearchResult(toRange(h, thresholds[best]), thresholds, kl, best, warnings);
+    }
+
+    static Range toRange(Histogram h, double t) {
+        return h.min() >= 0 ? new Range(0, t) : new Range(-t, t);
+    }
+
+    private static double xlogx(double x) {
+        return x > 0 ? x * Math.log(x) : 0;
+    }
+
+    /**
+     * Per level, the last bounds seen and S*log(S/N) for them: consecutive candidates move only some level
+     * boundaries (level k's start moves by k/levels bins per candidate), so most terms are reused, not re-logged.
+     */
+    private static final class LevelCache {
+        final int[] start;
+        final int[] end;
+        final double[] term;
+        final double[] logQ;
+
+        LevelCache(int levels) {
+            start = new int[levels];
+            end = new int[levels];
+            term = new double[levels];
+            logQ = new double[levels];
+            java.util.Arrays.fill(start, -1);
+        }
+    }
+
+    /** KL(P||Q) for candidate i from prefix sums; O(levels). */
+    private static double divergence(long[] bins, long[] sum, int[] nonzero, double[] plogp, int i, int levels,
+                                     long total, LevelCache cache) {
+        long tail = total - sum[i];
+        long inside = sum[i];
+        long lastBin = bins[i - 1];
+        if (inside == 0 || (tail > 0 && lastBin == 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double pLogQ = 0;
+        int a = 0;
+        int shift = Integer.bitCount(levels) == 1 ? Integer.numberOfTrailingZeros(levels) : -1;
+        for (int k = 0; k < levels; k++) {
+            long num = (long) (k + 1) * i + levels - 1; // b = ceil((k+1) * i / levels)
+            int b = (int) (shift >= 0 ? num >>> shift : num / levels);
+            if (cache.start[k] != a || cache.end[k] != b) {
+                long s = sum[b] - sum[a];
+                int nz = nonzero[b] - nonzero[a];
+                cache.logQ[k] = nz > 0 ? Math.log((double) s / nz) : 0;
+                cache.term[k] = nz > 0 ? s * cache.logQ[k] : 0;
+                cache.start[k] = a;
+                cache.end[k] = b;
+            }
+            pLogQ += cache.term[k];
+            a = b;
+        }
+        double pLogP = plogp[i];
+        if (tail > 0) {
+            pLogP += xlogx((double) lastBin + tail) - xlogx(lastBin);
+            pLogQ += tail * cache.logQ[levels - 1];
+        }
+        double t = total;
+        return (pLogP - pLogQ) / t + Math.log((double) inside / t);
+    }
+}

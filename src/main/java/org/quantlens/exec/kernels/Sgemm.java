@@ -1,0 +1,192 @@
+package org.quantlens.exec.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantlens.exec.ExecContext;
+
+/**
+ * Fast single-precision {@code C += A * B} (row-major panels, BLAS-style offsets and leading dimensions), bit-exact
+ * with {@link SgemmReference}: each C element is the same fused multiply-add chain in increasing {@code p}, only
+ * computed for many columns at once with {@link FloatVector#fma}. Lanes never mix, so the vector width and the
+ * thread count do not change a single bit of the result.
+ *
+ * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
+ * memory (when at least 8 rows will reuse it) and stays in L1 while a micro-kernel walks down the rows of A
+ * four at a time, keeping 4 x 2 vector accumulators in registers; the
+ * accumulators are loaded from and stored back to C around each K panel, which continues the same chain.
+ * Columns left over after the vector blocks use the scalar reference.
+ */
+final class Sgemm {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = SPECIES.length();
+    private static final int KC = 256;
+    /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
+    private static final int COLUMN_TILE = 256;
+
+    private Sgemm() {
+    }
+
+    /** {@code C += A * B} on the calling thread; see {@link SgemmReference#multiplyAdd} for the exact contract. */
+    static void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc) {
+        // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
+        boolean pack = m >= 8;
+        float[] panel = pack ? new float[Math.min(KC, k) * 2 * VL] : null;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            int ap = aOff + p0;
+            int bp = bOff + p0 * ldb;
+            int j = 0;
+            for (; j + 2 * VL <= n; j += 2 * VL) {
+                float[] bs = pack ? packPanel(kc, 2 * VL, b, bp + j, ldb, panel) : b;
+                int b0 = pack ? 0 : bp + j;
+                int bStride = pack ? 2 * VL : ldb;
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    block4x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    block1x2(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
+                }
+            }
+            for (; j + VL <= n; j += VL) {
+                float[] bs = pack ? packPanel(kc, VL, b, bp + j, ldb, panel) : b;
+                int b0 = pack ? 0 : bp + j;
+                int bStride = pack ? VL : ldb;
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    block4x1(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    block1x1(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
+                }
+            }
+            if (j < n) {
+                SgemmReference.multiplyAdd(m, n - j, kc, a, ap, lda, b, bp + j, ldb, c, cOff + j, ldc);
+            }
+        }
+    }
+
+    /**
+     * Copies a {@code kc x width} slice of B into consecutive memory: B's rows are often a power-of-two apart,
+     * which would make the slice's cache lines collide in a few L1 sets.
+     */
+    private static float[] packPanel(int kc, int width, float[] b, int bj, int ldb, float[] panel) {
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(b, bj + p * ldb, panel, p * width, width);
+        }
+        return panel;
+    }
+
+    /**
+     * {@code C += A * B} split over workers: by column tiles when there are enough columns, else by rows. Every
+     * element is computed exactly as in {@link #multiplyAdd}, so the result is independent of the thread count.
+     */
+    static void multiplyAddParallel(ExecContext ctx, int m, int n, int k, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        long cost = (long) m * n * k;
+        if (ctx.threads() <= 1 || cost < 65_536) {
+            multiplyAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        int tiles = (n + COLUMN_TILE - 1) / COLUMN_TILE;
+        if (tiles >= ctx.threads()) {
+            ctx.parallelFor(tiles, (long) m * k * COLUMN_TILE, (s, e) -> {
+                int j0 = s * COLUMN_TILE;
+                int j1 = Math.min(n, e * COLUMN_TILE);
+                multiplyAdd(m, j1 - j0, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc);
+            });
+        } else {
+            int rowBlocks = (m + 3) / 4;
+            ctx.parallelFor(rowBlocks, 4L * n * k, (s, e) -> {
+                int i0 = s * 4;
+                int i1 = Math.min(m, e * 4);
+                multiplyAdd(i1 - i0, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc);
+            });
+        }
+    }
+
+    private static void block4x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+                                 float[] c, int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector r00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector r01 = FloatVector.fromArray(SPECIES, c, c0 + VL);
+        FloatVector r10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector r11 = FloatVector.fromArray(SPECIES, c, c1 + VL);
+        FloatVector r20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector r21 = FloatVector.fromArray(SPECIES, c, c2 + VL);
+        FloatVector r30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector r31 = FloatVector.fromArray(SPECIES, c, c3 + VL);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            r00 = x0.fma(b0, r00);
+            r01 = x0.fma(b1, r01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            r10 = x1.fma(b0, r10);
+            r11 = x1.fma(b1, r11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            r20 = x2.fma(b0, r20);
+            r21 = x2.fma(b1, r21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            r30 = x3.fma(b0, r30);
+            r31 = x3.fma(b1, r31);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + VL);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + VL);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + VL);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + VL);
+    }
+
+    private static void block1x2(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + VL);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            r0 = x.fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
+            r1 = x.fma(FloatVector.fromArray(SPECIES, bs, bi + VL), r1);
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c0 + VL);
+    }
+
+    private static void block4x1(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+                                 float[] c, int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector r2 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector r3 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
+            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, r0);
+            r1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, r1);
+            r2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, r2);
+            r3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, r3);
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c0 + ldc);
+        r2.intoArray(c, c0 + 2 * ldc);
+        r3.intoArray(c, c0 + 3 * ldc);
+    }
+
+    private static void block1x1(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
+        }
+        r0.intoArray(c, c0);
+    }
+}

@@ -1,0 +1,126 @@
+package org.quantlens.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quantlens.exec.kernels.KernelTestSupport.random;
+import static org.quantlens.exec.kernels.KernelTestSupport.run;
+import static org.quantlens.exec.kernels.KernelTestSupport.run1;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.KernelException;
+import org.quantlens.exec.KernelRegistry;
+import org.quantlens.exec.OpKernel;
+import org.quantlens.ir.Attribute;
+import org.quantlens.ir.Node;
+import org.quantlens.tensor.Shape;
+import org.quantlens.tensor.Tensor;
+
+class GemmKernelsTest {
+    private static final Tensor A = Tensor.ofFloats(Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    private static final Tensor B = Tensor.ofFloats(Shape.of(3, 2), 1, 0, 0, 1, 1, 1);
+    /** A * B by hand: [1+3, 2+3; 4+6, 5+6]. */
+    private static final float[] AB = {4, 5, 10, 11};
+
+    @Test
+    void gemmMultipliesAndScalesByAlphaAndBeta() {
+        Tensor c = Tensor.ofFloats(Shape.of(2, 2), 1, 2, 3, 4);
+        Tensor y = run1("Gemm", new Tensor[] {A, B, c}, Attribute.ofFloat("alpha", 2f), Attribute.ofFloat("beta", 0.5f));
+        assertArrayEquals(new float[] {8.5f, 11f, 21.5f, 24f}, y.floats());
+    }
+
+    @Test
+    void gemmTransposesEitherOperand() {
+        Tensor at = Tensor.ofFloats(Shape.of(3, 2), 1, 4, 2, 5, 3, 6);
+        Tensor bt = Tensor.ofFloats(Shape.of(2, 3), 1, 0, 1, 0, 1, 1);
+        Tensor y = run1("Gemm", new Tensor[] {at, bt}, Attribute.ofInt("transA", 1), Attribute.ofInt("transB", 1));
+        assertArrayEquals(AB, y.floats());
+        assertEquals(Shape.of(2, 2), y.shape());
+    }
+
+    @Test
+    void gemmKernelReusedWithAnotherTransposedWeightUsesTheNewWeight() {
+        Node node = Node.of("fc", "Gemm", List.of("a", "b"), List.of("y"), Attribute.ofInt("transB", 1));
+        OpKernel kernel = KernelRegistry.standard().find("Gemm").create(node, 13);
+        Tensor bt = Tensor.ofFloats(Shape.of(2, 3), 1, 0, 1, 0, 1, 1);
+        Tensor doubled = Tensor.ofFloats(Shape.of(2, 3), 2, 0, 2, 0, 2, 2);
+        ExecContext ctx = ExecContext.singleThreaded();
+        assertArrayEquals(AB, kernel.compute(new Tensor[] {A, bt}, ctx)[0].floats());
+        assertArrayEquals(new float[] {8, 10, 20, 22}, kernel.compute(new Tensor[] {A, doubled}, ctx)[0].floats());
+        assertArrayEquals(AB, kernel.compute(new Tensor[] {A, bt}, ctx)[0].floats());
+    }
+
+    @Test
+    void gemmBroadcastsEveryAllowedBiasShape() {
+        float[] scalar = run1("Gemm", new Tensor[] {A, B, Tensor.scalar(1)}).floats();
+        assertArrayEquals(new float[] {5, 6, 11, 12}, scalar);
+        float[] one = run1("Gemm", new Tensor[] {A, B, Tensor.ofFloats(Shape.of(1), 1)}).floats();
+        assertArrayEquals(new float[] {5, 6, 11, 12}, one);
+        float[] row = run1("Gemm", new Tensor[] {A, B, Tensor.ofFloats(Shape.of(2), 1, 2)}).floats();
+        assertArrayEquals(new float[] {5, 7, 11, 13}, row);
+        float[] row2 = run1("Gemm", new Tensor[] {A, B, Tensor.ofFloats(Shape.of(1, 2), 1, 2)}).floats();
+        assertArrayEquals(new float[] {5, 7, 11, 13}, row2);
+        float[] column = run1("Gemm", new Tensor[] {A, B, Tensor.ofFloats(Shape.of(2, 1), 1, 2)}).floats();
+        assertArrayEquals(new float[] {5, 6, 12, 13}, column);
+        assertThrows(KernelException.class, () -> run1("Gemm", new Tensor[] {A, B, Tensor.ofFloats(Shape.of(3), 1, 2, 3)}));
+        assertThrows(KernelException.class, () -> run1("Gemm", new Tensor[] {A, A}));
+        assertThrows(KernelException.class, () -> run1("Gemm", new Tensor[] {A, B}, Attribute.ofInt("transA", 2)));
+    }
+
+    @Test
+    void matMulTreatsOneDimensionalOperandsAsRowAndColumnVectors() {
+        Tensor v = Tensor.ofFloats(Shape.of(3), 1, 2, 3);
+        Tensor dot = run1("MatMul", new Tensor[] {v, v});
+        assertEquals(Shape.scalar(), dot.shape());
+        assertEquals(14f, dot.floats()[0]);
+        Tensor left = run1("MatMul", new Tensor[] {v, B});
+        assertEquals(Shape.of(2), left.shape());
+        assertArrayEquals(new float[] {4, 5}, left.floats());
+        Tensor right = run1("MatMul", new Tensor[] {A, v});
+        assertEquals(Shape.of(2), right.shape());
+        assertArrayEquals(new float[] {14, 32}, right.floats());
+    }
+
+    @Test
+    void matMulBroadcastsBatchAxesLikeNumpy() {
+        Random rnd = new Random(9);
+        Tensor a = random(rnd, 2, 1, 3, 4);
+        Tensor b = random(rnd, 5, 4, 6);
+        Tensor y = run1("MatMul", new Tensor[] {a, b});
+        assertEquals(Shape.of(2, 5, 3, 6), y.shape());
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 5; j++) {
+                for (int r = 0; r < 3; r++) {
+                    for (int c = 0; c < 6; c++) {
+                        double s = 0;
+                        for (int p = 0; p < 4; p++) {
+                            s += (double) a.floats()[(i * 3 + r) * 4 + p] * b.floats()[(j * 4 + p) * 6 + c];
+                        }
+                        assertEquals(s, y.floats()[((i * 5 + j) * 3 + r) * 6 + c], 1e-5);
+                    }
+                }
+            }
+        }
+        assertThrows(KernelException.class, () -> run1("MatMul", new Tensor[] {random(rnd, 2, 3, 4), random(rnd, 3, 4, 5)}));
+        assertThrows(KernelException.class, () -> run1("MatMul", new Tensor[] {random(rnd, 3, 4), random(rnd, 5, 4)}));
+    }
+
+    @Test
+    void largeProductsAreBitIdenticalForOneAndTwoThreads() {
+        Random rnd = new Random(4);
+        Tensor a = random(rnd, 70, 300);
+        Tensor b = random(rnd, 300, 520);
+        Tensor one = run("MatMul", 1, ExecContext.withThreads(1), new Tensor[] {a, b})[0];
+        Tensor two = run("MatMul", 1, ExecContext.withThreads(2), new Tensor[] {a, b})[0];
+        assertTrue(one.contentEquals(two));
+        Tensor c = random(rnd, 520);
+        Tensor g1 = run("Gemm", 1, ExecContext.withThreads(1), new Tensor[] {a, b, c})[0];
+        Tensor g2 = run("Gemm", 1, ExecContext.withThreads(2), new Tensor[] {a, b, c})[0];
+        assertEquals(Shape.of(70, 520), g1.shape());
+        assertTrue(g1.contentEquals(g2));
+    }
+}

@@ -1,0 +1,85 @@
+package org.quantlens.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quantlens.exec.ExecContext;
+
+class SgemmTest {
+    private static float[] random(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    @Test
+    void referenceComputesTheTextbookProductOnASmallCase() {
+        // [1 2; 3 4] * [5 6; 7 8] = [19 22; 43 50], added to C = [1 1; 1 1]
+        float[] a = {1, 2, 3, 4};
+        float[] b = {5, 6, 7, 8};
+        float[] c = {1, 1, 1, 1};
+        SgemmReference.multiplyAdd(2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2);
+        assertArrayEquals(new float[] {20, 23, 44, 51}, c);
+    }
+
+    @Test
+    void vectorKernelIsBitExactWithScalarReferenceOnRaggedPanels() {
+        Random rnd = new Random(7);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 32, 9}, {7, 33, 300}, {9, 70, 513}, {16, 17, 1}, {5, 100, 0}, {6, 50, 20}, {5, 24, 300}, {4, 8, 3}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            // Panels inside larger arrays: offsets and leading dimensions wider than the panel.
+            int lda = k + 3;
+            int ldb = n + 5;
+            int ldc = n + 2;
+            float[] a = random(rnd, 2 + m * lda);
+            float[] b = random(rnd, 1 + k * ldb);
+            float[] c = random(rnd, 4 + m * ldc);
+            float[] expected = c.clone();
+            SgemmReference.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, expected, 4, ldc);
+            Sgemm.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, c, 4, ldc);
+            assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k);
+        }
+    }
+
+    @Test
+    void parallelProductIsBitIdenticalForAnyThreadCount() {
+        Random rnd = new Random(11);
+        for (int[] s : new int[][] {{64, 1000, 70}, {300, 3, 200}}) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            float[] a = random(rnd, m * k);
+            float[] b = random(rnd, k * n);
+            float[] one = new float[m * n];
+            float[] three = new float[m * n];
+            Sgemm.multiplyAddParallel(ExecContext.withThreads(1), m, n, k, a, 0, k, b, 0, n, one, 0, n);
+            Sgemm.multiplyAddParallel(ExecContext.withThreads(3), m, n, k, a, 0, k, b, 0, n, three, 0, n);
+            assertArrayEquals(one, three);
+            float[] ref = new float[m * n];
+            SgemmReference.multiplyAdd(m, n, k, a, 0, k, b, 0, n, ref, 0, n);
+            assertArrayEquals(ref, one);
+        }
+    }
+
+    @Test
+    void fmaChainMatchesAPlainDoubleDotProductWithinFloatRounding() {
+        Random rnd = new Random(3);
+        int k = 1000;
+        float[] a = random(rnd, k);
+        float[] b = random(rnd, k);
+        float[] c = new float[1];
+        Sgemm.multiplyAdd(1, 1, k, a, 0, k, b, 0, 1, c, 0, 1);
+        double exact = 0;
+        for (int p = 0; p < k; p++) {
+            exact += (double) a[p] * b[p];
+        }
+        assertEquals(exact, c[0], 1e-4);
+    }
+}
