@@ -22,6 +22,8 @@ import org.jfree.data.xy.DefaultIntervalXYDataset;
  */
 public final class HistogramChart {
     private static final double LOG_BASE = 0.5;
+    /** Room left and right of the data so markers at min and max stay clear of the plot's edges. */
+    private static final double MARGIN = 0.03;
     private static final Color BAR = new Color(0x3b82c4);
     private static final Color MARKER = new Color(0xd9480f);
     private static final Color SHADE = new Color(0xd9480f);
@@ -78,7 +80,8 @@ public final class HistogramChart {
         DefaultIntervalXYDataset data = new DefaultIntervalXYDataset();
         if (h != null) {
             data.addSeries("counts", bars(h, log));
-            plot.getDomainAxis().setRange(h.edge(0), h.edge(h.bins()));
+            double pad = MARGIN * (h.edge(h.bins()) - h.edge(0));
+            plot.getDomainAxis().setRange(h.edge(0) - pad, h.edge(h.bins()) + pad);
         }
         plot.setDataset(data);
         updateShades();

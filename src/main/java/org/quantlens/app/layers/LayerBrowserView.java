@@ -35,6 +35,8 @@ public final class LayerBrowserView {
         countLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.visibleRows().size() + " of " + vm.rows().size() + " tensors", vm.visibleRows(), vm.rows()));
         addColumns();
+        table.getStyleClass().addAll("dense", "striped");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> vm.selectedProperty().set(row));
         vm.selectedProperty().addListener((o, a, row) -> {
             if (row != table.getSelectionModel().getSelectedItem()) {
@@ -58,18 +60,18 @@ public final class LayerBrowserView {
 
     private void addColumns() {
         table.getColumns().setAll(java.util.List.of(
-                text("Name", 180, TensorRow::name),
-                text("Kind", 70, r -> r.kind().toString()),
-                text("Op", 80, TensorRow::op),
-                text("Shape", 100, TensorRow::shape),
-                live("Observed range", 130, r -> Bindings.createStringBinding(
+                text("Name", 175, TensorRow::name),
+                text("Kind", 82, r -> r.kind().toString()),
+                text("Op", 76, TensorRow::op),
+                text("Shape", 118, TensorRow::shape),
+                live("Observed range", 150, r -> Bindings.createStringBinding(
                         () -> r.stats() == null ? "" : r.stats().rangeText(), r.statsProperty())),
-                live("Clip range", 130, r -> clipText(r, ClipState::rangeText)),
+                live("Clip range", 150, r -> clipText(r, ClipState::rangeText)),
                 live("Method", 70, r -> clipText(r, ClipState::method)),
-                live("Scale / zp", 110, r -> clipText(r, ClipState::scaleZeroPointText)),
-                number("SQNR (dB)", 80, r -> metric(r, ErrorMetrics::sqnrDb)),
-                number("% clipped", 80, r -> metric(r, m -> 100 * m.fractionClipped())),
-                live("Warnings", 160, r -> Bindings.createStringBinding(
+                live("Scale / zp", 118, r -> clipText(r, ClipState::scaleZeroPointText)),
+                number("SQNR", 66, r -> metric(r, ErrorMetrics::sqnrDb)),
+                number("Clip %", 66, r -> metric(r, m -> 100 * m.fractionClipped())),
+                live("Warnings", 140, r -> Bindings.createStringBinding(
                         () -> r.stats() == null ? "" : String.join("; ", r.stats().warnings()), r.statsProperty()))));
     }
 

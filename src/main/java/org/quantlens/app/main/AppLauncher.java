@@ -43,14 +43,19 @@ public final class AppLauncher {
 
     /** True unless this is Linux/BSD with neither an X11 nor a Wayland display (Monocle counts as a display). */
     static boolean hasDisplay() {
-        if ("Monocle".equals(System.getProperty("glass.platform"))) {
+        return hasDisplay(System.getProperty("glass.platform"), System.getProperty("os.name", ""),
+                System.getenv("DISPLAY"), System.getenv("WAYLAND_DISPLAY"));
+    }
+
+    static boolean hasDisplay(String glassPlatform, String osName, String display, String waylandDisplay) {
+        if ("Monocle".equals(glassPlatform)) {
             return true;
         }
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
         if (os.contains("win") || os.contains("mac")) {
             return true;
         }
-        return notBlank(System.getenv("DISPLAY")) || notBlank(System.getenv("WAYLAND_DISPLAY"));
+        return notBlank(display) || notBlank(waylandDisplay);
     }
 
     private static boolean notBlank(String s) {

@@ -33,7 +33,9 @@ final class Snapshots {
         List<Path> written = new ArrayList<>();
         Runnable finish = () -> {
             written.forEach(p -> System.out.println(p));
-            Platform.exit();
+            // close the window first and exit on the next pulse: exiting with a live window can crash GTK's glass
+            stage.close();
+            Platform.runLater(Platform::exit);
         };
         try {
             Files.createDirectories(dir);
