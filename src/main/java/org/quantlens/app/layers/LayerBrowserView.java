@@ -41,8 +41,9 @@ public final class LayerBrowserView {
         vm.selectedProperty().addListener((o, a, row) -> {
             if (row != table.getSelectionModel().getSelectedItem()) {
                 table.getSelectionModel().select(row);
-                if (row != null) {
-                    table.scrollTo(row);
+                int index = table.getItems().indexOf(row);
+                if (index >= 0) {
+                    table.scrollTo(Math.max(0, index - 2)); // keep a little context above the selection
                 }
             }
         });

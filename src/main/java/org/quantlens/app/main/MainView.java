@@ -57,6 +57,7 @@ public final class MainView {
     @FXML private HistogramView histogramController;
 
     private MainViewModel vm;
+    private boolean showDialogs = true;
 
     /** Binds every control to {@code model}; call once after loading the FXML. */
     public void bind(MainViewModel model) {
@@ -75,7 +76,7 @@ public final class MainView {
         vm.themeProperty().addListener((o, a, t) -> applyTheme(t));
         applyTheme(vm.themeProperty().get());
         vm.failureProperty().addListener((o, a, f) -> {
-            if (f != null) {
+            if (f != null && showDialogs) {
                 Platform.runLater(() -> {
                     ErrorDialogs.show(window(), f.what(), f.message());
                     vm.clearFailure();
@@ -84,6 +85,11 @@ public final class MainView {
         });
         root.addEventHandler(DragEvent.DRAG_OVER, this::onDragOver);
         root.addEventHandler(DragEvent.DRAG_DROPPED, this::onDragDropped);
+    }
+
+    /** Off in snapshot mode: failures then go to stderr and nothing waits for a click. */
+    public void setShowDialogs(boolean show) {
+        this.showDialogs = show;
     }
 
     public Parent root() {

@@ -48,6 +48,15 @@ public final class QuantLensApp extends Application {
         if (o == null) {
             return;
         }
+        if (snapshot) {
+            view.setShowDialogs(false);
+            vm.failureProperty().addListener((obs, a, f) -> {
+                if (f != null) {
+                    System.err.println("quantlens: " + f.what() + ": " + f.message());
+                    exitStatus = 1;
+                }
+            });
+        }
         Runnable then = snapshot ? () -> Snapshots.writeAndExit(stage, view, vm, o.snapshotDir(),
                 status -> exitStatus = status) : null;
         vm.open(o.model(), o.data(), o.preprocess(), then);
