@@ -47,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
         Model model = OnnxReader.read(modelPath);
         ImportedTable in = TableFormats.read(tablePath, TableFormat.QUANTLENS_JSON, model);
         noteUnknown(in.unknownTensors());
-        noteOtherModel(in.table().model());
+        ModelFiles.noteIfOtherModel(tablePath, in.table().model(), modelPath, this::note);
         CalibrationTable table = in.table();
         List<String> warnings = TableFormats.write(table, f, model, out);
         warnings.forEach(this::note);
@@ -61,17 +61,6 @@ final class ExportCommand implements Callable<Integer> {
         if (!unknown.isEmpty()) {
             note(tablePath + ": left out " + unknown.size() + " tensor(s) that " + modelPath.getFileName()
                     + " does not have: " + SafeText.printable(String.join(", ", unknown), 400));
-        }
-    }
-
-    private void noteOtherModel(CalibrationTable.ModelRef ref) {
-        if (ref.sha256().isEmpty()) {
-            return;
-        }
-        String actual = ModelFiles.sha256(modelPath);
-        if (!actual.equalsIgnoreCase(ref.sha256())) {
-            note(tablePath + " was made for " + (ref.file().isEmpty() ? "another model" : ref.file())
-                    + " (sha256 " + ref.sha256() + "), not for " + modelPath.getFileName() + " (sha256 " + actual + ")");
         }
     }
 

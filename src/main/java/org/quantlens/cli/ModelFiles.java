@@ -42,4 +42,20 @@ final class ModelFiles {
         }
         return HexFormat.of().formatHex(digest.digest());
     }
+
+    /**
+     * A note (through {@code note}) when table {@code tablePath} records a model SHA-256 other than that of
+     * {@code model}: the names may still match (a re-saved model) or match by accident (another model with the same
+     * exporter's names), so the user should know. Nothing when the table records no SHA-256.
+     */
+    static void noteIfOtherModel(Path tablePath, ModelRef recorded, Path model, java.util.function.Consumer<String> note) {
+        if (recorded.sha256().isEmpty()) {
+            return;
+        }
+        String actual = sha256(model);
+        if (!actual.equalsIgnoreCase(recorded.sha256())) {
+            note.accept(tablePath + " was made for " + (recorded.file().isEmpty() ? "another model" : recorded.file())
+                    + " (sha256 " + recorded.sha256() + "), not for " + model.getFileName() + " (sha256 " + actual + ")");
+        }
+    }
 }

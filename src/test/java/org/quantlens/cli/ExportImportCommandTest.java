@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.quantlens.calib.CalibrationTable;
 import org.quantlens.calib.CalibrationTable.ActivationEntry;
-import org.quantlens.calib.CalibrationTable.ActivationSpec;
-import org.quantlens.calib.CalibrationTable.TensorEntry;
-import org.quantlens.calib.CalibrationTable.WeightEntry;
-import org.quantlens.calib.CalibrationTable.WeightSpec;
 import org.quantlens.cli.CliTest.Outcome;
-import org.quantlens.exec.Engine;
 import org.quantlens.formats.QuantLensJsonFormat;
 import org.quantlens.formats.TableFormat;
 import org.quantlens.formats.TableFormats;
@@ -38,10 +32,7 @@ import org.quantlens.ir.ValueInfo;
 import org.quantlens.onnx.OnnxReader;
 import org.quantlens.onnx.OnnxWriter;
 import org.quantlens.onnx.TestModels;
-import org.quantlens.progress.CancellationToken;
-import org.quantlens.quant.QuantParams;
 import org.quantlens.quant.QuantScheme;
-import org.quantlens.quant.QuantSpec;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Npy;
 import org.quantlens.tensor.Shape;
@@ -50,8 +41,6 @@ import org.quantlens.testing.SharedFixtures;
 
 /** {@code export} and {@code import} end to end: round trips per format, the TensorRT golden file, bad input. */
 class ExportImportCommandTest {
-    private static final QuantSpec SYMMETRIC = QuantSpec.of(QuantScheme.INT8_SYMMETRIC);
-
     @TempDir
     static Path shared;
     static Path lenet;
@@ -66,65 +55,10 @@ class ExportImportCommandTest {
     static void buildTheLenetMinmaxTable() {
         lenet = SharedFixtures.require("reference/digits_lenet/model.onnx");
         lenetModel = OnnxReader.read(lenet);
-        minmax = minmaxTable(lenetModel, Npy.read(lenet.resolveSibling("calib.npy")), ModelFiles.reference(lenet));
+        minmax = MinMaxTables.of(lenetModel, Npy.read(lenet.resolveSibling("calib.npy")), ModelFiles.reference(lenet),
+                QuantScheme.INT8_SYMMETRIC);
         minmaxJson = shared.resolve("lenet-minmax.json");
         QuantLensJsonFormat.write(minmax, minmaxJson);
-    }
-
-    /**
-     * An int8-symmetric minmax table made the way the calibrate command would: every float activation's observed
-     * [min, max] over the calibration batch (FP32 engine tap), scale and zero point by ONNX Runtime's rule; weights of
-     * Conv/Gemm/MatMul per output channel from max |w|.
-     */
-    static CalibrationTable minmaxTable(Model model, Tensor calib, CalibrationTable.ModelRef ref) {
-        Map<String, double[]> observed = new LinkedHashMap<>();
-        Engine.load(model).run(Map.of(model.graph().inputNames().get(0), calib), (name, v) -> {
-            if (v.dtype() == DType.FLOAT32) {
-                double[] r = observed.computeIfAbsent(name, k -> new double[] {Double.MAX_VALUE, -Double.MAX_VALUE});
-                for (float x : v.floats()) {
-                    r[0] = Math.min(r[0], x);
-                    r[1] = Math.max(r[1], x);
-                }
-            }
-        }, CancellationToken.none());
-        Map<String, TensorEntry> entries = new LinkedHashMap<>();
-        observed.forEach((name, r) -> {
-            QuantParams p = QuantParams.onnxRuntime((float) r[0], (float) r[1], SYMMETRIC);
-            double t = Math.max(Math.abs(r[0]), Math.abs(r[1]));
-            entries.put(name, new ActivationEntry("minmax", false, -t, t, p.scale(), p.zeroPoint(), r[0], r[1]));
-        });
-        for (Node n : model.graph().nodes()) {
-            boolean gemm = n.opType().equals("Gemm");
-            if (n.opType().equals("Conv") || gemm || n.opType().equals("MatMul")) {
-                Tensor w = model.graph().initializers().get(n.input(1));
-                int axis = n.opType().equals("Conv") || (gemm && n.attrInt("transB", 0) == 1) ? 0 : 1;
-                entries.put(n.input(1), perChannelWeight(w, axis));
-            }
-        }
-        return new CalibrationTable(ref, new ActivationSpec("int8-symmetric", 8),
-                new WeightSpec("int8-symmetric", 8, true), entries);
-    }
-
-    private static WeightEntry perChannelWeight(Tensor w, int axis) {
-        int[] dims = w.shape().dims();
-        int channels = dims[axis];
-        int inner = 1;
-        for (int d = axis + 1; d < dims.length; d++) {
-            inner *= dims[d];
-        }
-        double[] absmax = new double[channels];
-        float[] v = w.floats();
-        for (int i = 0; i < v.length; i++) {
-            int c = (i / inner) % channels;
-            absmax[c] = Math.max(absmax[c], Math.abs(v[i]));
-        }
-        double[] scale = new double[channels];
-        double[] min = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = QuantParams.onnxRuntime((float) -absmax[c], (float) absmax[c], SYMMETRIC).scale();
-            min[c] = -absmax[c];
-        }
-        return new WeightEntry(axis, scale, new int[channels], min, absmax);
     }
 
     private CalibrationTable exportThenImport(String format) {
