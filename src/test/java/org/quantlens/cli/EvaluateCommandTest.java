@@ -19,6 +19,7 @@ import org.quantlens.formats.QuantLensJsonFormat;
 import org.quantlens.ir.Model;
 import org.quantlens.onnx.OnnxReader;
 import org.quantlens.quant.QuantScheme;
+import org.quantlens.runtime.EvaluationReport;
 import org.quantlens.tensor.Npy;
 import org.quantlens.testing.SharedFixtures;
 
@@ -91,6 +92,27 @@ class EvaluateCommandTest {
         List<String> names = new ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void int8AccuracyBelowTheGivenBoundIsAFailedJob() {
+        Path ref = SharedFixtures.require("reference/digits_lenet");
+        Path model = ref.resolve("model.onnx");
+        Outcome o = CliTest.run("evaluate", model.toString(), "--table", minmaxTable(model).toString(), "--data",
+                ref.resolve("test.npy").toString(), "--labels", ref.resolve("test_labels.npy").toString(),
+                "--min-int8-accuracy", "0.9999");
+        assertEquals(1, o.status(), o.out() + o.err());
+        assertTrue(o.err().contains("below --min-int8-accuracy"), o.err());
+    }
+
+    @Test
+    void identicalSignalsWriteInfinityAsAJsonString() throws IOException {
+        EvaluationReport r = new EvaluationReport(1, null, null, 1.0, Double.POSITIVE_INFINITY, 0.1, 0.2, List.of(),
+                List.of(new EvaluationReport.Layer("x", "input", Double.POSITIVE_INFINITY, 1.0)));
+        String text = Json.toString(EvaluateCommand.toJson(r));
+        assertTrue(text.contains("\"logits_sqnr_db\" : \"Infinity\""), text);
+        JsonNode back = Json.MAPPER.readTree(text);
+        assertEquals(Double.POSITIVE_INFINITY, Double.parseDouble(back.get("layers").get(0).get("sqnr_db").asText()));
     }
 
     @Test
