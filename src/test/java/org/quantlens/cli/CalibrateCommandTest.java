@@ -175,6 +175,32 @@ class CalibrateCommandTest {
         }
     }
 
+    /**
+     * Beyond the acceptance list: with ONNX Runtime's one-call histograms rebuilt in a second pass, calibrate's
+     * kl-onnxruntime and (symmetric, ORT's default) percentile reproduce ORT's calibrators end to end, up to the
+     * engine's float noise.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "digits_mlp, kl-onnxruntime, entropy_2048_128",
+        "digits_lenet, kl-onnxruntime, entropy_2048_128",
+        "digits_mlp, percentile, percentile_default",
+        "digits_lenet, percentile, percentile_default",
+    })
+    void klOnnxRuntimeAndPercentileMatchOnnxRuntimeEndToEnd(String model, String method, String config,
+                                                              @TempDir Path dir) throws Exception {
+        JsonNode table = calibrate(model, dir, "--method", method);
+        JsonNode ort = reference(model, "calibrators.json").get(config).get("tensors");
+        for (Iterator<Map.Entry<String, JsonNode>> it = ort.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode got = table.get(e.getKey());
+            assertClose(Math.min(0, first(e.getValue().get("lowest"))), got.get("min").asDouble(), 1e-5, 1e-6,
+                    e.getKey() + " min");
+            assertClose(Math.max(0, first(e.getValue().get("highest"))), got.get("max").asDouble(), 1e-5, 1e-6,
+                    e.getKey() + " max");
+        }
+    }
+
     @Test
     void histogramsFileRoundTripsThroughRange(@TempDir Path dir) throws Exception {
         Path ref = SharedFixtures.require("reference/digits_mlp");
