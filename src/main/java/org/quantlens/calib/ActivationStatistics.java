@@ -35,8 +35,12 @@ public final class ActivationStatistics {
     private OrtOneCallHistogram ortAbsoluteBuilder;
     private Histogram ortSigned;
     private Histogram ortAbsolute;
+    private final int perSampleLimit;
+    private PerSampleHistograms perSample;
 
-    ActivationStatistics(String name, int bins, double emaConstant, boolean keepAbsolute, boolean keepTorch) {
+    ActivationStatistics(String name, int bins, double emaConstant, boolean keepAbsolute, boolean keepTorch,
+                         int perSampleLimit) {
+        this.perSampleLimit = perSampleLimit;
         this.name = name;
         this.histogram = Histogram.signed(bins);
         this.absHistogram = keepAbsolute ? Histogram.absolute(bins) : null;
@@ -48,9 +52,12 @@ public final class ActivationStatistics {
      * First pass: one engine batch of this tensor. The independent collectors run in parallel on the engine's
      * workers when the tensor is large enough to pay for the hand-off; the data is not kept.
      */
-    void observe(float[] data, ExecContext ctx) {
+    void observe(float[] data, int samples, ExecContext ctx) {
         List<Runnable> tasks = new ArrayList<>(4);
-        tasks.add(() -> histogram.add(data));
+        tasks.add(() -> {
+            histogram.add(data);
+            perSample(data, samples);
+        });
         tasks.add(() -> batchExtremes(data));
         if (absHistogram != null) {
             tasks.add(() -> absHistogram.add(data));
@@ -64,6 +71,22 @@ public final class ActivationStatistics {
             }
         });
         batches++;
+    }
+
+    /**
+     * One histogram per sample for the first samples, on the lattice the stream had after its first batch (so the
+     * curves share bins; a later sample outside that range grows its own histogram along the same lattice).
+     */
+    private void perSample(float[] data, int samples) {
+        if (perSampleLimit == 0 || samples == 0 || histogram.isEmpty()) {
+            return;
+        }
+        if (perSample == null) {
+            perSample = new PerSampleHistograms(histogram, perSampleLimit);
+        }
+        if (perSample.accepts()) {
+            perSample.addBatch(data, samples);
+        }
     }
 
     /** Batch min/max for the moving average, and min |x| for ONNX Runtime's |x| histogram edges. */
@@ -144,6 +167,11 @@ public final class ActivationStatistics {
     /** ONNX Runtime's one-call |x| histogram, or null when not collected. */
     public Histogram ortAbsoluteHistogram() {
         return ortAbsolute;
+    }
+
+    /** The per-sample histograms of the first samples (empty unless asked for, see CalibrationRun.Options). */
+    public List<Histogram> perSampleHistograms() {
+        return perSample == null ? List.of() : perSample.samples();
     }
 
     /** PyTorch's moving-average min/max state after every batch. */

@@ -44,9 +44,14 @@ public final class CalibrationRun {
      * @param bins        histogram bins (>= 8, divisible by 4; 2048 as TensorRT, ncnn and ONNX Runtime)
      * @param emaConstant PyTorch's averaging constant for ema (0.01)
      * @param methods     the range methods the statistics must support (decides the optional collectors)
+     * @param perSample   keep one histogram per sample for the first this many samples of every activation whose
+     *                    first axis is the batch (0: none); the app draws them as one curve per image
      */
-    public record Options(int batchSize, int bins, double emaConstant, Set<RangeMethod> methods) {
+    public record Options(int batchSize, int bins, double emaConstant, Set<RangeMethod> methods, int perSample) {
         public Options {
+            if (perSample < 0) {
+                throw new IllegalArgumentException("per-sample count must be >= 0, got " + perSample);
+            }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
             }
@@ -60,7 +65,7 @@ public final class CalibrationRun {
         public static Options of(RangeMethod... methods) {
             Set<RangeMethod> s = EnumSet.noneOf(RangeMethod.class);
             s.addAll(java.util.List.of(methods));
-            return new Options(16, Histogram.DEFAULT_BINS, MovingAverageMinMax.DEFAULT_AVERAGING_CONSTANT, s);
+            return new Options(16, Histogram.DEFAULT_BINS, MovingAverageMinMax.DEFAULT_AVERAGING_CONSTANT, s, 0);
         }
 
         /** Statistics for every method (what the app wants). */
@@ -69,15 +74,19 @@ public final class CalibrationRun {
         }
 
         public Options withBatchSize(int b) {
-            return new Options(b, bins, emaConstant, methods);
+            return new Options(b, bins, emaConstant, methods, perSample);
         }
 
         public Options withBins(int b) {
-            return new Options(batchSize, b, emaConstant, methods);
+            return new Options(batchSize, b, emaConstant, methods, perSample);
         }
 
         public Options withEmaConstant(double c) {
-            return new Options(batchSize, bins, c, methods);
+            return new Options(batchSize, bins, c, methods, perSample);
+        }
+
+        public Options withPerSample(int n) {
+            return new Options(batchSize, bins, emaConstant, methods, n);
         }
 
         boolean needsSecondPass() {
@@ -102,11 +111,12 @@ public final class CalibrationRun {
         boolean keepAbs = m.contains(RangeMethod.KL_TENSORRT) || m.contains(RangeMethod.KL_NCNN);
         boolean keepTorch = m.contains(RangeMethod.MSE);
         Map<String, ActivationStatistics> stats = new LinkedHashMap<>();
+        int[] batch = new int[1];
         ActivationTap first = (name, value) -> stats
                 .computeIfAbsent(name, n -> new ActivationStatistics(n, options.bins(), options.emaConstant(),
-                        keepAbs, keepTorch))
-                .observe(value.floats(), engine.context());
-        long seen = pass(engine, data, options.batchSize(), first, 0, (long) samples * passes,
+                        keepAbs, keepTorch, options.perSample()))
+                .observe(value.floats(), samplesIn(value, batch[0]), engine.context());
+        long seen = pass(engine, data, options.batchSize(), first, batch, 0, (long) samples * passes,
                 label(1, passes), progress, token);
         if (second) {
             for (ActivationStatistics s : stats.values()) {
@@ -118,7 +128,7 @@ public final class CalibrationRun {
                     s.observeSecondPass(value.floats(), engine.context());
                 }
             };
-            pass(engine, data, options.batchSize(), again, seen, (long) samples * passes, label(2, passes),
+            pass(engine, data, options.batchSize(), again, batch, seen, (long) samples * passes, label(2, passes),
                     progress, token);
             stats.values().forEach(ActivationStatistics::finishSecondPass);
         }
@@ -140,12 +150,13 @@ public final class CalibrationRun {
         }
         Set<RangeMethod> m = options.methods();
         ActivationStatistics s = new ActivationStatistics(name, options.bins(), options.emaConstant(),
-                m.contains(RangeMethod.KL_TENSORRT) || m.contains(RangeMethod.KL_NCNN), m.contains(RangeMethod.MSE));
+                m.contains(RangeMethod.KL_TENSORRT) || m.contains(RangeMethod.KL_NCNN), m.contains(RangeMethod.MSE),
+                options.perSample());
         int per = values.length / samples;
         ExecContext one = ExecContext.singleThreaded();
         for (int start = 0; start < samples; start += options.batchSize()) {
             int n = Math.min(options.batchSize(), samples - start);
-            s.observe(Arrays.copyOfRange(values, start * per, (start + n) * per), one);
+            s.observe(Arrays.copyOfRange(values, start * per, (start + n) * per), n, one);
         }
         if (options.needsSecondPass()) {
             s.startSecondPass(options.bins(), true, m.contains(RangeMethod.PERCENTILE));
@@ -155,19 +166,26 @@ public final class CalibrationRun {
         return s;
     }
 
+    /** The samples a tensor holds when its first axis is the batch of {@code n}; 0 when it is not laid out so. */
+    static int samplesIn(Tensor t, int n) {
+        return t.rank() >= 1 && t.shape().dim(0) == n && n > 0 ? n : 0;
+    }
+
     private static String label(int pass, int passes) {
         return passes == 1 ? "" : "pass " + pass + "/" + passes;
     }
 
     /** One pass over the data; returns the samples it fed. */
-    private static long pass(Engine engine, BatchSource data, int batchSize, ActivationTap tap, long doneBefore,
-                             long total, String label, ProgressMonitor progress, CancellationToken token) {
+    private static long pass(Engine engine, BatchSource data, int batchSize, ActivationTap tap, int[] batch,
+                             long doneBefore, long total, String label, ProgressMonitor progress,
+                             CancellationToken token) {
         long done = 0;
         for (Iterator<Map<String, Tensor>> it = data.batches(batchSize); it.hasNext(); ) {
             token.throwIfCancelled();
             Map<String, Tensor> feeds = it.next();
+            batch[0] = feeds.values().iterator().next().shape().dim(0);
             engine.run(feeds, tap, token);
-            done += feeds.values().iterator().next().shape().dim(0);
+            done += batch[0];
             progress.progress(doneBefore + done, total, label);
         }
         token.throwIfCancelled();

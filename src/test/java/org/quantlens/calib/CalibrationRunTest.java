@@ -229,4 +229,20 @@ class CalibrationRunTest {
         assertArrayEquals(new float[] {1, 1, 1}, w.channelMax());
         assertNull(s.weights().get("B"), "a bias is not a weight");
     }
+
+    @Test
+    void perSampleHistogramsKeepTheFirstSamplesOneByOne() {
+        CalibrationStatistics s = run(ExecContext.singleThreaded(),
+                CalibrationRun.Options.of(RangeMethod.MINMAX).withBatchSize(2).withPerSample(3), samples(10));
+        List<Histogram> y = s.activations().get("y").perSampleHistograms();
+        assertEquals(3, y.size());
+        for (Histogram h : y) {
+            assertEquals(3, h.total()); // one sample of y holds 3 values
+        }
+        // sample 2 is x = (-3, 0.4): y = (-3, 0.4, -2.9)
+        assertEquals(-3f, y.get(2).min());
+        assertEquals(0.4f, y.get(2).max());
+        assertTrue(run(ExecContext.singleThreaded(), CalibrationRun.Options.of(), samples(4)).activations().get("y")
+                .perSampleHistograms().isEmpty());
+    }
 }
