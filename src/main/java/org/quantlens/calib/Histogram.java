@@ -14,13 +14,13 @@ import java.util.Arrays;
  *
  * <p><b>Bins.</b> Bin i covers [edge(i), edge(i+1)); the last bin also holds values equal to hi.
  *
- * <p><b>Rebinning rule (growing the range).</b> The grid is a lattice fixed by an origin c (the centre of the first
- * range for SIGNED, 0 for ABSOLUTE) and a base width w0 (first range / bins). At level L the bin width is w0*2^L and
- * the range is [c - bins/2*w, c + bins/2*w] (SIGNED; needs bins % 4 == 0) or [0, bins*w] (ABSOLUTE). A value outside
+ * <p><b>Rebinning rule (growing the range).</b> The grid is a lattice fixed by an origin c (lo + h*w0 of the first
+ * range, its centre for even bins, for SIGNED; 0 for ABSOLUTE) and a base width w0 (first range / bins). At level L the bin width is w0*2^L and
+ * the range is [c - h*w, c + (bins - h)*w] with h = floor(bins/2) (SIGNED, bins >= 2) or [0, bins*w] (ABSOLUTE). A value outside
  * the range raises the level to the smallest L that covers it; every old bin then lies inside exactly one new bin
- * (old bin i goes to floor((i - bins/2) / 2^k) + bins/2, resp. floor(i / 2^k), k levels up), so no count is lost or
- * split, only resolution. The bin of x at level L is floor((x - c) / w0 / 2^L) (+ bins/2): the same double
- * quotient at every level, so binning late and folding agree.
+ * (old bin i goes to floor((i - h) / 2^k) + h, resp. floor(i / 2^k), k levels up), so no count is lost or
+ * split, only resolution. The bin of x at level L is floor((x - c) / (w0 * 2^L)) (+ h): the same double
+ * quotient scaled by a power of two at every level, so binning late and folding agree.
  *
  * <p><b>Merging.</b> {@link #merge} of two histograms on the same lattice (same form, bins, origin and w0: e.g. both
  * made by {@link #signed(int, double, double)} with the same range, or copies of one {@link #emptyCopy()}) equals one
@@ -66,12 +66,22 @@ public final class Histogram {
         if (bins < 1) {
             throw new IllegalArgumentException("bins must be >= 1, got " + bins);
         }
-        if (form == Form.SIGNED && bins % 4 != 0) {
-            throw new IllegalArgumentException("a signed histogram needs bins divisible by 4, got " + bins);
+        if (form == Form.SIGNED && bins < 2) {
+            throw new IllegalArgumentException("a signed histogram needs at least 2 bins, got " + bins);
         }
         this.form = form;
         this.bins = bins;
         this.counts = new long[bins];
+    }
+
+    /** Signed histogram of {@link #DEFAULT_BINS} bins whose range is set by the first batch. */
+    public static Histogram signed() {
+        return signed(DEFAULT_BINS);
+    }
+
+    /** Histogram of |x| with {@link #DEFAULT_BINS} bins whose range is set by the first batch. */
+    public static Histogram absolute() {
+        return absolute(DEFAULT_BINS);
     }
 
     /** Signed histogram whose range is set by the first batch. */
@@ -85,7 +95,8 @@ public final class Histogram {
             throw new IllegalArgumentException("need finite lo < hi, got [" + lo + ", " + hi + "]");
         }
         Histogram h = new Histogram(Form.SIGNED, bins);
-        h.setGrid(lo / 2 + hi / 2, (hi - lo) / bins);
+        double w = (hi - lo) / bins;
+        h.setGrid(lo + (bins / 2) * w, w);
         return h;
     }
 
@@ -111,6 +122,10 @@ public final class Histogram {
     public static Histogram withEdges(Form form, long[] counts, double[] edges, float min, float max) {
         if (edges.length != counts.length + 1) {
             throw new IllegalArgumentException("edges must have counts.length + 1 entries");
+        }
+        if (counts.length < (form == Form.SIGNED ? 2 : 1)) {
+            throw new IllegalArgumentException(form + " histogram needs at least " + (form == Form.SIGNED ? 2 : 1)
+                    + " bins, got " + counts.length);
         }
         Histogram h = new Histogram(form, counts.length, true);
         h.counts = counts.clone();
@@ -210,29 +225,36 @@ public final class Histogram {
         } else if (bmax > bmin) {
             double lo = bmin;
             double hi = bmax;
-            setGrid(lo / 2 + hi / 2, Math.nextUp((hi - lo) / bins));
+            double w = Math.nextUp((hi - lo) / bins);
+            setGrid(lo + (bins / 2) * w, w);
         } else {
             double v = bmin;
             setGrid(v, Math.max(Math.ulp(v), Double.MIN_NORMAL));
         }
     }
 
-    /** Position of x on the lattice in base-width units, relative to the origin. */
-    private double basePosition(double x) {
-        return (x - origin) / baseWidth;
+    /**
+     * Position of x in bin widths of level lvl, relative to the origin: (x - c) / (w0 * 2^lvl), one rounding, so it
+     * is the same quotient scaled by a power of two at every level (and cannot overflow for float data).
+     */
+    private double position(double x, int lvl) {
+        return (x - origin) / Math.scalb(baseWidth, lvl);
     }
 
-    private boolean covers(double s0, int lvl) {
-        double s = Math.scalb(s0, -lvl);
-        return form == Form.ABSOLUTE ? (s >= 0 && s <= bins) : Math.abs(s) <= bins / 2;
+    private boolean covers(double x, int lvl) {
+        double s = position(x, lvl);
+        return form == Form.ABSOLUTE ? (s >= 0 && s <= bins) : (s >= -(bins / 2) && s <= bins - bins / 2);
     }
 
-    /** Raises the level until x lies in the range. */
+    /** Raises the level until x (|x| for ABSOLUTE) lies in the range. */
     private void cover(double x) {
-        double s0 = basePosition(form == Form.ABSOLUTE ? Math.abs(x) : x);
+        double v = form == Form.ABSOLUTE ? Math.abs(x) : x;
         int needed = level;
-        while (!covers(s0, needed)) {
+        while (!covers(v, needed)) {
             needed++;
+            if (needed > level + 4200) { // beyond any double exponent: the lattice is unusable (NaN origin/width)
+                throw new IllegalStateException("histogram lattice cannot cover " + x + ": " + this);
+            }
         }
         raiseLevel(needed);
     }
@@ -263,7 +285,7 @@ public final class Histogram {
     }
 
     private int binOf(double x) {
-        double s = Math.scalb(basePosition(form == Form.ABSOLUTE ? Math.abs(x) : x), -level);
+        double s = position(form == Form.ABSOLUTE ? Math.abs(x) : x, level);
         long idx = (long) Math.floor(s) + (form == Form.ABSOLUTE ? 0 : bins / 2);
         return (int) Math.max(0, Math.min(bins - 1, idx));
     }
@@ -281,7 +303,8 @@ public final class Histogram {
         if (form == Form.ABSOLUTE) {
             setGrid(0, Math.nextUp(Math.max(hi, Double.MIN_NORMAL) / bins));
         } else {
-            setGrid(lo / 2 + hi / 2, Math.nextUp(Math.max(hi - lo, Double.MIN_NORMAL) / bins));
+            double w = Math.nextUp(Math.max(hi - lo, Double.MIN_NORMAL) / bins);
+            setGrid(lo + (bins / 2) * w, w);
         }
         for (int i = 0; i < bins; i++) {
             counts[binOf((e[i] + e[i + 1]) / 2)] += old[i];

@@ -100,11 +100,12 @@ public final class HistogramFile {
             throw fail(source, tensor, "edges has " + edges.length + " values for " + hist.length + " bins (needs bins + 1)");
         }
         for (int i = 0; i < edges.length; i++) {
-            if (!Double.isFinite(edges[i]) || (i > 0 && edges[i] < edges[i - 1])) {
-                throw fail(source, tensor, "edges must be finite and non-decreasing (edges[" + i + "] = " + edges[i] + ")");
+            if (!(Math.abs(edges[i]) <= Float.MAX_VALUE) || (i > 0 && edges[i] < edges[i - 1])) {
+                throw fail(source, tensor, "edges must be finite floats and non-decreasing (edges[" + i + "] = "
+                        + edges[i] + ")");
             }
         }
-        if (!(min <= max) || Double.isInfinite(min) || Double.isInfinite(max)) {
+        if (!(min <= max) || !(Math.abs(min) <= Float.MAX_VALUE) || !(Math.abs(max) <= Float.MAX_VALUE)) {
             throw fail(source, tensor, "needs finite min <= max, got " + min + ", " + max);
         }
         Histogram.Form f;
@@ -114,6 +115,9 @@ public final class HistogramFile {
             f = form.equals("signed") ? Histogram.Form.SIGNED : Histogram.Form.ABSOLUTE;
         } else {
             throw fail(source, tensor, "form must be \"signed\" or \"absolute\", got \"" + form + "\"");
+        }
+        if (f == Histogram.Form.SIGNED && hist.length < 2) {
+            throw fail(source, tensor, "a signed histogram needs at least 2 bins");
         }
         return Histogram.withEdges(f, hist, edges, (float) (double) min, (float) (double) max);
     }

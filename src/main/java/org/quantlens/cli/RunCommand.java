@@ -170,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
     private static Map<String, Object> summary(Tensor t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dtype", t.dtype().displayName());
-        m.put("shape", t.shape().dims());
+        m.put("shape", java.util.Arrays.stream(t.shape().dims()).boxed().toList());
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;

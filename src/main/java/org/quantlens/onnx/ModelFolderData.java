@@ -27,12 +27,13 @@ final class ModelFolderData implements ExternalDataResolver {
     }
 
     @Override
-    public byte[] read(String location, long offset, long length) {
-        Path file = confine(location);
+    public byte[] read(String rawLocation, long offset, long length) {
+        Path file = confine(rawLocation);
+        String location = ProtoCursor.oneLine(rawLocation);
         try {
             long size = Files.size(file);
             if (offset > size || length > size - offset) {
-                throw InvalidInputException.of(source, "external data '" + location + "' holds " + size
+                throw fail("external data '" + location + "' holds " + size
                         + " bytes, but the tensor needs " + length + " at offset " + offset);
             }
             byte[] data = new byte[(int) length];
@@ -40,59 +41,64 @@ final class ModelFolderData implements ExternalDataResolver {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 while (buf.hasRemaining()) {
                     if (ch.read(buf, offset + buf.position()) < 0) {
-                        throw InvalidInputException.of(source, "external data '" + location + "' ended early");
+                        throw fail("external data '" + location + "' ended early");
                     }
                 }
             }
             return data;
         } catch (IOException e) {
-            throw InvalidInputException.of(source, "cannot read external data '" + location + "': " + e.getMessage());
+            throw fail("cannot read external data '" + location + "': " + e.getMessage());
         }
     }
 
     /** The real path of {@code location} inside the folder, or an exception saying why not. */
-    private Path confine(String location) {
+    private Path confine(String rawLocation) {
+        String location = ProtoCursor.oneLine(rawLocation);
         if (folder == null) {
-            throw InvalidInputException.of(source, "external data '" + location + "' needs the model's folder, which is unknown");
+            throw fail("external data '" + location + "' needs the model's folder, which is unknown");
         }
         Path rel;
         try {
-            rel = Path.of(location);
+            rel = Path.of(rawLocation);
         } catch (InvalidPathException e) {
-            throw InvalidInputException.of(source, "external data '" + location + "' is not a valid path");
+            throw fail("external data '" + location + "' is not a valid path");
         }
-        if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\") || location.contains(":")) {
+        if (rel.isAbsolute() || rawLocation.startsWith("/") || rawLocation.startsWith("\\") || rawLocation.contains(":")) {
             throw escapes(location);
         }
         Path base;
         try {
             base = folder.toRealPath();
         } catch (IOException e) {
-            throw InvalidInputException.of(source, "model folder " + folder + " is not readable");
+            throw fail("model folder " + folder + " is not readable");
         }
         Path target = base.resolve(rel).normalize();
         if (!target.startsWith(base) || target.equals(base)) {
             throw escapes(location);
         }
         if (!Files.exists(target)) {
-            throw InvalidInputException.of(source, "external data file '" + location + "' not found");
+            throw fail("external data file '" + location + "' not found");
         }
         Path real;
         try {
             real = target.toRealPath();
         } catch (IOException e) {
-            throw InvalidInputException.of(source, "external data file '" + location + "' is not readable");
+            throw fail("external data file '" + location + "' is not readable");
         }
         if (!real.startsWith(base)) {
             throw escapes(location);
         }
         if (!Files.isRegularFile(real)) {
-            throw InvalidInputException.of(source, "external data '" + location + "' is not a regular file");
+            throw fail("external data '" + location + "' is not a regular file");
         }
         return real;
     }
 
+    private InvalidInputException fail(String problem) {
+        return new InvalidInputException(ProtoCursor.oneLine(source + ": " + problem));
+    }
+
     private InvalidInputException escapes(String location) {
-        return InvalidInputException.of(source, "external data '" + location + "' escapes the model folder");
+        return fail("external data '" + location + "' escapes the model folder");
     }
 }

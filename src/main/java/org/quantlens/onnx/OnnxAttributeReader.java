@@ -53,7 +53,10 @@ final class OnnxAttributeReader {
 
     private void readField(int tag, int depth) throws IOException {
         switch (ProtoCursor.field(tag)) {
-            case 1 -> name = c.readString(tag);
+            case 1 -> {
+                name = c.readString(tag);
+                c.renameInnermost("attribute '" + name + "'");
+            }
             case 20 -> type = (int) c.readInt64(tag);
             case 2 -> {
                 c.expect(tag, WireFormat.WIRETYPE_FIXED32);
@@ -125,12 +128,12 @@ final class OnnxAttributeReader {
 
     private Tensor tensor(int tag) throws IOException {
         Tensor[] out = new Tensor[1];
-        c.within("attribute '" + name + "'", () -> out[0] = reader.decodeTensorValue(c.readBytes(tag)));
+        c.within("t", () -> out[0] = reader.decodeTensorValue(c.readBytes(tag)));
         return out[0];
     }
 
     private Graph graph(int tag, String segment, int depth) throws IOException {
-        int old = c.enter(tag, "attribute '" + name + "'." + segment);
+        int old = c.enter(tag, segment);
         Graph sub = reader.readGraph(depth + 1);
         c.exit(old);
         return sub;
@@ -141,7 +144,7 @@ final class OnnxAttributeReader {
             floats.add(c.in().readFloat());
             return;
         }
-        int old = c.enter(tag, "attribute '" + name + "'.floats");
+        int old = c.enter(tag, "floats");
         while (c.in().getBytesUntilLimit() > 0) {
             floats.add(c.in().readFloat());
         }
@@ -153,7 +156,7 @@ final class OnnxAttributeReader {
             ints.add(c.in().readInt64());
             return;
         }
-        int old = c.enter(tag, "attribute '" + name + "'.ints");
+        int old = c.enter(tag, "ints");
         while (c.in().getBytesUntilLimit() > 0) {
             ints.add(c.in().readInt64());
         }

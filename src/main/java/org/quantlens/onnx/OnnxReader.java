@@ -48,8 +48,8 @@ public final class OnnxReader {
     private final ModelFolderData externalData;
 
     private OnnxReader(byte[] bytes, Path baseDir, String sourceName) {
-        this.c = new ProtoCursor(bytes, sourceName);
-        this.externalData = new ModelFolderData(baseDir, sourceName);
+        this.c = new ProtoCursor(bytes, ProtoCursor.oneLine(sourceName));
+        this.externalData = new ModelFolderData(baseDir, ProtoCursor.oneLine(sourceName));
     }
 
     /** Reads {@code file}; external data is looked up beside it. Messages start with the file name. */

@@ -109,9 +109,25 @@ final class ProtoCursor {
         return String.join(".", path);
     }
 
+    /** Replaces the innermost location segment, e.g. "attribute[2]" by "attribute 'axes'" once the name is known. */
+    void renameInnermost(String segment) {
+        path.removeLast();
+        path.addLast(segment);
+    }
+
     InvalidInputException fail(String problem) {
         String where = path.isEmpty() ? "" : " while reading " + location();
-        return new InvalidInputException(source + ": " + problem + " at byte " + in.getTotalBytesRead() + where);
+        return new InvalidInputException(oneLine(source + ": " + problem + " at byte " + in.getTotalBytesRead() + where));
+    }
+
+    /** Names inside a hostile file may hold line breaks; a message must stay one line. */
+    static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029' ? '?' : ch);
+        }
+        return b.toString();
     }
 
     /** Turns protobuf-java's multi-sentence complaint into the house one-liner. */
@@ -120,6 +136,8 @@ final class ProtoCursor {
         String problem;
         if (m.contains("ended unexpectedly") || m.contains("truncated")) {
             problem = "truncated";
+        } else if (m.contains("too large")) {
+            problem = "truncated (a declared length runs past the end)";
         } else if (m.contains("negative size")) {
             problem = "negative length";
         } else if (m.contains("malformed varint")) {

@@ -58,9 +58,10 @@ public final class TensorProtoFormat {
      *
      * @param source names the origin in messages, e.g. "input_0.pb" or "model.onnx: graph.initializer[2]"
      */
-    public static NamedTensor decode(byte[] bytes, String source, ExternalDataResolver resolver) {
+    public static NamedTensor decode(byte[] bytes, String rawSource, ExternalDataResolver resolver) {
+        String source = oneLine(rawSource);
         Fields f = Fields.parse(new ProtoWireReader(bytes, 0, bytes.length, source), source);
-        String where = f.name.isEmpty() ? source : source + " tensor '" + f.name + "'";
+        String where = f.name.isEmpty() ? source : source + " tensor '" + oneLine(f.name) + "'";
         DType dtype = dtypeOf(f.dataType, where);
         long[] dims = f.dims.toArray();
         long count = elementCount(dims, where);
@@ -149,6 +150,16 @@ public final class TensorProtoFormat {
         return b.array();
     }
 
+    /** Names and paths from a hostile file may hold line breaks; messages must stay one line. */
+    static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029' ? '?' : ch);
+        }
+        return b.toString();
+    }
+
     private static DType dtypeOf(int code, String where) {
         if (code == 0) {
             throw InvalidInputException.of(where, "data_type is missing (UNDEFINED)");
@@ -189,21 +200,22 @@ public final class TensorProtoFormat {
             throw InvalidInputException.of(where, "external tensor of " + need + " bytes is too large");
         }
         String location = f.externalData.get("location");
+        String shown = oneLine(String.valueOf(location));
         if (location == null || location.isEmpty()) {
             throw InvalidInputException.of(where, "external data without a location");
         }
         long offset = parseLong(f.externalData.getOrDefault("offset", "0"), "offset", where);
         String len = f.externalData.get("length");
         if (len != null && parseLong(len, "length", where) != need) {
-            throw InvalidInputException.of(where, "external data length " + len + " does not match shape "
+            throw InvalidInputException.of(where, "external data length " + oneLine(len) + " does not match shape "
                     + Arrays.toString(f.dims.toArray()) + " of " + dtype.displayName() + " (" + need + " bytes)");
         }
         if (r == null) {
-            throw InvalidInputException.of(where, "tensor uses external data '" + location + "', which is not available here");
+            throw InvalidInputException.of(where, "tensor uses external data '" + shown + "', which is not available here");
         }
         byte[] b = r.read(location, offset, need);
         if (b.length != need) {
-            throw InvalidInputException.of(where, "external data '" + location + "' gave " + b.length + " bytes, need " + need);
+            throw InvalidInputException.of(where, "external data '" + shown + "' gave " + b.length + " bytes, need " + need);
         }
         return b;
     }
@@ -216,7 +228,7 @@ public final class TensorProtoFormat {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw InvalidInputException.of(where, "external data " + key + " '" + s + "' is not a non-negative integer");
+            throw InvalidInputException.of(where, "external data " + key + " '" + oneLine(s) + "' is not a non-negative integer");
         }
     }
 

@@ -69,6 +69,8 @@ class HistogramFileTest {
         "{\"t\": {\"hist\": [1, 2], \"edges\": [0, 1, 2], \"min\": 0, \"max\": 1, \"form\": \"round\"}}",
         "{\"t\": {\"hist\": [1, 2], \"edges\": [0, 1e999, 2], \"min\": 0, \"max\": 1}}",
         "{\"t\": [1, 2]}",
+        "{\"t\": {\"hist\": [1, 2], \"edges\": [-1e300, 0, 1e300], \"min\": 0, \"max\": 1}}",
+        "{\"t\": {\"hist\": [3], \"edges\": [0, 1], \"min\": 0, \"max\": 1, \"form\": \"signed\"}}",
         "{\"t\": {\"hist\": [1, 2], \"edges\": [0, 1,",
     })
     void hostileFilesFailWithOneLineNamingTheFileAndTensor(String json) throws IOException {

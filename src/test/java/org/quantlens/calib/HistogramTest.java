@@ -158,7 +158,7 @@ class HistogramTest {
     void mergingHistogramsOfDifferentShapeIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Histogram.signed(8).merge(Histogram.absolute(8)));
         assertThrows(IllegalArgumentException.class, () -> Histogram.signed(8).merge(Histogram.signed(12)));
-        assertThrows(IllegalArgumentException.class, () -> Histogram.signed(10));
+        assertThrows(IllegalArgumentException.class, () -> Histogram.signed(1));
     }
 
     @Test
@@ -189,5 +189,20 @@ class HistogramTest {
         assertEquals(2, ps.samples().get(2).total());
         assertEquals(0.2f, ps.samples().get(2).min());
         assertTrue(!ps.accepts());
+    }
+
+    @Test
+    void hugeValuesAfterATinyConstantStartGrowWithoutOverflow() {
+        Histogram h = Histogram.absolute(2048);
+        h.add(new float[] {0f});
+        h.add(new float[] {Float.MAX_VALUE, 1e-30f});
+        assertEquals(3, h.total());
+        assertTrue(h.hi() >= Float.MAX_VALUE && Double.isFinite(h.hi()));
+        assertEquals(1, h.count(2047) + h.count(2046) + h.count(1024) + h.count(1023));
+        Histogram s = Histogram.signed(6);
+        s.add(new float[] {0f});
+        s.add(new float[] {-Float.MAX_VALUE, Float.MAX_VALUE});
+        assertEquals(3, s.total());
+        assertTrue(s.lo() <= -Float.MAX_VALUE && s.hi() >= Float.MAX_VALUE);
     }
 }

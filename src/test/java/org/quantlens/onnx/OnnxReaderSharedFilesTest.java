@@ -1,5 +1,6 @@
 package org.quantlens.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.quantlens.ir.Model;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.NamedTensor;
+import org.quantlens.tensor.Tensor;
 import org.quantlens.tensor.TensorProtoFormat;
 import org.quantlens.testing.SharedFixtures;
 
@@ -77,18 +79,34 @@ class OnnxReaderSharedFilesTest {
         return t.equals("float") ? "float32" : t;
     }
 
+    /**
+     * LeNet on 16x16 digits (reference/README.md): Conv 3x3, Relu, MaxPool 2x2, Conv 3x3, Relu, MaxPool 2x2, Flatten,
+     * Gemm, Relu, Gemm. The Conv attributes must agree with the weights and with the first Gemm's input width:
+     * two same-padded convolutions and two 2x2 pools turn 16x16 into 4x4, so f1 reads c2_channels * 16 features.
+     */
     @Test
-    void lenetHasItsFirstConvolutionWithTheExportedAttributes() {
+    void lenetConvolutionsCarryAttributesConsistentWithTheirWeights() {
         Model m = OnnxReader.read(SharedFixtures.require("reference/digits_lenet/model.onnx"));
-        Node conv = m.graph().nodes().stream().filter(n -> n.opType().equals("Conv")).findFirst().orElseThrow();
-        assertTrue(m.defaultOpset() >= 7);
-        long[] kernel = conv.attrInts("kernel_shape", null);
-        assertNotNull(kernel, "Conv without kernel_shape");
-        assertEquals(2, kernel.length);
-        Path weight = null;
-        assertTrue(m.graph().initializers().containsKey(conv.input(1)), "Conv weight is an initializer");
-        assertEquals(4, m.graph().initializers().get(conv.input(1)).rank());
-        assertEquals(kernel[0], m.graph().initializers().get(conv.input(1)).shape().dim(2));
-        assertFalse(m.graph().inputNames().contains(conv.input(1)), "initializers are not graph inputs");
+        assertEquals(13, m.defaultOpset(), "README: exported to opset 13");
+        assertEquals(List.of("Conv", "Relu", "MaxPool", "Conv", "Relu", "MaxPool", "Flatten", "Gemm", "Relu", "Gemm"),
+                m.graph().nodes().stream().map(Node::opType).toList());
+        assertEquals(List.of("input"), m.graph().inputNames());
+        assertEquals("N", m.graph().inputs().get(0).dims().get(0).param(), "dynamic batch");
+        List<Node> convs = m.graph().nodes().stream().filter(n -> n.opType().equals("Conv")).toList();
+        for (Node conv : convs) {
+            Tensor w = m.graph().initializers().get(conv.input(1));
+            assertNotNull(w, "Conv weight is an initializer");
+            assertArrayEquals(new long[] {w.shape().dim(2), w.shape().dim(3)}, conv.attrInts("kernel_shape", null));
+            assertArrayEquals(new long[] {3, 3}, conv.attrInts("kernel_shape", null));
+            assertArrayEquals(new long[] {1, 1, 1, 1}, conv.attrInts("pads", null));
+            assertArrayEquals(new long[] {1, 1}, conv.attrInts("strides", null));
+            assertArrayEquals(new long[] {1, 1}, conv.attrInts("dilations", null));
+            assertEquals(1, conv.attrInt("group", -1));
+            assertEquals(w.shape().dim(0), m.graph().initializers().get(conv.input(2)).shape().dim(0));
+        }
+        long c2 = m.graph().initializers().get(convs.get(1).input(1)).shape().dim(0);
+        Node f1 = m.graph().nodes().get(7);
+        assertEquals(1, f1.attrInt("transB", 0));
+        assertEquals(c2 * 4 * 4, m.graph().initializers().get(f1.input(1)).shape().dim(1));
     }
 }

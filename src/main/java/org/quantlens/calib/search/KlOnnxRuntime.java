@@ -82,7 +82,7 @@ public final class KlOnnxRuntime {
         return new SearchResult(r, thresholds, kl, best, warnings);
     }
 
-    /** ORT's defaults on a 2048-bin histogram are not defaults; this is the common num_quantized_bins = 128. */
+    /** With ORT's default num_quantized_bins = 128. */
     public static SearchResult search(Histogram h) {
         return search(h, 128);
     }

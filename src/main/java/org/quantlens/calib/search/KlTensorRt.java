@@ -132,8 +132,10 @@ public final class KlTensorRt {
         }
         double pLogQ = 0;
         int a = 0;
+        int shift = Integer.bitCount(levels) == 1 ? Integer.numberOfTrailingZeros(levels) : -1;
         for (int k = 0; k < levels; k++) {
-            int b = (int) (((long) (k + 1) * i + levels - 1) / levels);
+            long num = (long) (k + 1) * i + levels - 1; // b = ceil((k+1) * i / levels)
+            int b = (int) (shift >= 0 ? num >>> shift : num / levels);
             if (cache.start[k] != a || cache.end[k] != b) {
                 long s = sum[b] - sum[a];
                 int nz = nonzero[b] - nonzero[a];

@@ -29,7 +29,7 @@ public final class Mse {
 
     /** The search on one of our histograms (counts as float32 over [edge(0), edge(bins)]) for a bits-bit target. */
     public static SearchResult search(Histogram h, int bits) {
-        Histogram s = h.form() == Histogram.Form.SIGNED ? h : h;
+        Histogram s = h;
         float[] counts = new float[s.bins()];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = s.count(i);

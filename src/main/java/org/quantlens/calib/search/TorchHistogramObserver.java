@@ -44,6 +44,13 @@ public final class TorchHistogramObserver {
         this.histogram = new float[bins];
     }
 
+    /** Observes every batch in order, as a calibration loop calling the observer once per batch would. */
+    public void observeAll(Iterable<float[]> batches) {
+        for (float[] b : batches) {
+            observe(b);
+        }
+    }
+
     /** Observes one batch (PyTorch's forward). */
     public void observe(float[] batch) {
         float[] x = finiteOnly(batch);
