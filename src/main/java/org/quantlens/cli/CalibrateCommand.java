@@ -8,9 +8,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +24,7 @@ import org.quantlens.data.BatchSource;
 import org.quantlens.data.DataOptions;
 import org.quantlens.data.PreprocessSpec;
 import org.quantlens.exec.Engine;
+import org.quantlens.formats.QuantLensJsonFormat;
 import org.quantlens.ir.Model;
 import org.quantlens.onnx.OnnxReader;
 import org.quantlens.progress.CancellationToken;
@@ -41,7 +40,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code quantlens calibrate MODEL --data IN ...} (CONTRACTS.md): runs the model over calibration data
  * ({@link CalibrationRun}), picks each activation's range with {@code --method}, and writes the calibration table
- * ({@code --out T.json}; without it the table is printed on stdout) and optionally the histograms the method used
+ * ({@code --out T.json}, written by {@link QuantLensJsonFormat}; without it the table is printed on stdout) and optionally the histograms the method used
  * ({@code --histograms H.json}, readable by {@code range --histogram}). Progress goes to stderr; both files are
  * written atomically and only after the run finished, so Ctrl-C leaves nothing half-done.
  */
@@ -137,19 +136,19 @@ final class CalibrateCommand implements Callable<Integer> {
                     activations, weights, granularity == null || !granularity.perTensor,
                     new CalibrationTable.ModelRef(modelPath.getFileName().toString(), sha256(modelPath))));
             result.warnings().forEach(w -> err("warning: " + w));
-            Map<String, Object> about = about(m, stats, options);
             if (m == RangeMethod.EMA) {
-                err("note: " + about.get("note"));
+                err("note: ema ranges depend on the batch size (" + stats.batchSize() + " samples per update, "
+                        + "constant " + stats.options().emaConstant() + "): another --batch gives other ranges");
             }
             if (histograms != null) {
                 var h = stats.histogramsFor(m, options.symmetric());
                 AtomicFiles.write(histograms, o -> HistogramFile.write(o, h));
             }
             if (out != null) {
-                TableJson.write(result.table(), about, out);
-                printSummary(result.table());
+                QuantLensJsonFormat.write(result.table(), out);
+                printSummary(result.table(), stats);
             } else {
-                spec.commandLine().getOut().println(Json.toString(TableJson.toJson(result.table(), about)));
+                spec.commandLine().getOut().print(QuantLensJsonFormat.toJson(result.table()));
             }
         } finally {
             finished.countDown();
@@ -182,28 +181,11 @@ final class CalibrateCommand implements Callable<Integer> {
         return limit;
     }
 
-    private Map<String, Object> about(RangeMethod m, CalibrationStatistics stats, RangeOptions options) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("method", m.cliName());
-        a.put("samples", stats.samples());
-        a.put("batch_size", stats.batchSize());
-        a.put("bins", stats.options().bins());
-        if (m == RangeMethod.PERCENTILE) {
-            a.put("percentile", options.percentile());
-            a.put("percentile_mode", options.symmetric() ? "symmetric" : "asymmetric");
-        }
-        if (m == RangeMethod.EMA) {
-            a.put("ema_constant", stats.options().emaConstant());
-            a.put("note", "ema ranges depend on the batch size (" + stats.batchSize()
-                    + " samples per update): another --batch gives other ranges");
-        }
-        return a;
-    }
-
-    private void printSummary(CalibrationTable t) {
+    private void printSummary(CalibrationTable t, CalibrationStatistics stats) {
         var o = spec.commandLine().getOut();
         t.activationEntries().forEach((name, a) -> o.println(formatActivation(name, a)));
-        o.println(t.activationEntries().size() + " activations, " + t.weightEntries().size() + " weights -> " + out);
+        o.println(t.activationEntries().size() + " activations, " + t.weightEntries().size() + " weights from "
+                + stats.samples() + " samples in batches of " + stats.batchSize() + " -> " + out);
     }
 
     static String formatActivation(String name, ActivationEntry a) {
@@ -211,8 +193,8 @@ final class CalibrateCommand implements Callable<Integer> {
                 a.max(), a.scale(), a.zeroPoint(), a.observedMin(), a.observedMax());
     }
 
-    private static void err(String line) {
-        System.err.println("quantlens: " + line);
+    private void err(String line) {
+        spec.commandLine().getErr().println("quantlens: " + line);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

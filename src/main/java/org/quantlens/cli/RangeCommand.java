@@ -89,7 +89,7 @@ final class RangeCommand implements Callable<Integer> {
         List<String> warnings = new ArrayList<>();
         Map<String, Object> doc = source.npy != null ? fromNpy(m, qspec, options, warnings)
                 : fromHistograms(m, options, warnings);
-        warnings.forEach(w -> System.err.println("quantlens: warning: " + w));
+        warnings.forEach(w -> spec.commandLine().getErr().println("quantlens: warning: " + w));
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.toString(doc));

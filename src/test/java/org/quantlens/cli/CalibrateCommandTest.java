@@ -241,18 +241,34 @@ class CalibrateCommandTest {
         // per tensor, symmetric: scale = absmax / 127 and the clip range is (-absmax, absmax)
         assertEquals(w.get("max").get(0).asDouble() / 127, w.get("scale").get(0).asDouble(), 1e-9);
         assertEquals(-w.get("max").get(0).asDouble(), w.get("min").get(0).asDouble(), 0);
+        // the formats reader accepts what calibrate wrote
+        assertEquals(doc.get("tensors").size(),
+                org.quantlens.formats.QuantLensJsonFormat.read(t, null).table().tensors().size());
         Files.list(dir).forEach(p -> assertFalse(p.getFileName().toString().endsWith(".tmp"), "temp file left: " + p));
     }
 
     @Test
     void emaNotesThatItDependsOnTheBatchSize(@TempDir Path dir) throws Exception {
         Path ref = SharedFixtures.require("reference/digits_mlp");
-        Path t = dir.resolve("t.json");
-        assertEquals(0, run("calibrate", ref.resolve("model.onnx").toString(), "--data",
-                ref.resolve("calib.npy").toString(), "--out", t.toString(), "--method", "ema", "--batch", "32").status());
-        JsonNode c = read(t).get("calibration");
-        assertEquals(32, c.get("batch_size").asInt());
-        assertTrue(c.get("note").asText().contains("batch size"), c.toString());
+        Outcome o = run("calibrate", ref.resolve("model.onnx").toString(), "--data",
+                ref.resolve("calib.npy").toString(), "--out", dir.resolve("t.json").toString(), "--method", "ema",
+                "--batch", "32");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.err().contains("depend on the batch size (32 samples"), o.err());
+        assertTrue(o.out().contains("batches of 32"), o.out());
+    }
+
+    @Test
+    void withoutOutTheTableGoesToStdout() throws Exception {
+        Path ref = SharedFixtures.require("reference/digits_mlp");
+        Outcome o = run("calibrate", ref.resolve("model.onnx").toString(), "--data",
+                ref.resolve("calib.npy").toString(), "--limit", "32");
+        assertEquals(0, o.status(), o.err());
+        JsonNode doc = Json.MAPPER.readTree(o.out());
+        assertEquals("quantlens-calibration", doc.get("format").asText());
+        assertEquals(7 + 3, doc.get("tensors").size(), "7 float activations and 3 weights");
+        // pixels/16 in [0, 1] normalised by (x - 0.3) / 0.4: nothing below -0.75
+        assertTrue(doc.get("tensors").get("input").get("observed_min").asDouble() >= -0.75);
     }
 
     @ParameterizedTest
