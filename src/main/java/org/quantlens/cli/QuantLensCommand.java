@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "quantlens", mixinStandardHelpOptions = true, versionProvider = QuantLensCommand.Version.class,
         description = "INT8 post-training quantization: inspect, run, calibrate and check ONNX models.",
-        subcommands = {AppCommand.class, InspectCommand.class, RunCommand.class, ConformanceCommand.class,
+        subcommands = {AppCommand.class, InspectCommand.class, RunCommand.class, CalibrateCommand.class, RangeCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuantLensCommand implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;
