@@ -14,8 +14,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "quantlens", mixinStandardHelpOptions = true, versionProvider = QuantLensCommand.Version.class,
         description = "INT8 post-training quantization: inspect, run, calibrate and check ONNX models.",
-        subcommands = {AppCommand.class, InspectCommand.class, RunCommand.class, ConformanceCommand.class,
-                ExportCommand.class, ImportCommand.class, EvaluateCommand.class,
+        subcommands = {AppCommand.class, InspectCommand.class, RunCommand.class, CalibrateCommand.class, RangeCommand.class, ConformanceCommand.class,
+                EvaluateCommand.class, ExportCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuantLensCommand implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;
