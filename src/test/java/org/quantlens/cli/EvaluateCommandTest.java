@@ -60,6 +60,28 @@ class EvaluateCommandTest {
         assertTrue(o.out().contains("int8") && o.out().contains("SQNR"), o.out());
     }
 
+    /** The acceptance path end to end: calibrate --method minmax, then evaluate, per channel and per tensor. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"digits_lenet, per_channel", "digits_lenet, per_tensor",
+            "digits_mlp, per_channel", "digits_mlp, per_tensor"})
+    void calibrateMinmaxThenEvaluateMatchesOnnxRuntimesAccuracy(String name, String weights) throws IOException {
+        Path ref = SharedFixtures.require("reference/" + name);
+        Path model = ref.resolve("model.onnx");
+        Path table = dir.resolve("t.json");
+        Outcome c = CliTest.run("calibrate", model.toString(), "--data", ref.resolve("calib.npy").toString(),
+                "--method", "minmax", "--" + weights.replace('_', '-'), "--out", table.toString());
+        assertEquals(0, c.status(), c.out() + c.err());
+        Path report = dir.resolve("r.json");
+        Outcome o = CliTest.run("evaluate", model.toString(), "--table", table.toString(), "--data",
+                ref.resolve("test.npy").toString(), "--labels", ref.resolve("test_labels.npy").toString(),
+                "--json", report.toString());
+        assertEquals(0, o.status(), o.out() + o.err());
+        double ours = Json.MAPPER.readTree(report.toFile()).get("int8_accuracy").asDouble();
+        double ort = Json.MAPPER.readTree(ref.resolve("quantized.json").toFile())
+                .get("qdq_minmax_" + weights).get("acc").asDouble();
+        assertTrue(Math.abs(ours - ort) <= 0.005, name + " " + weights + ": int8 accuracy " + ours + " vs ORT " + ort);
+    }
+
     @Test
     void jsonHasExactlyTheContractFieldsAndALayerRowPerComparedTensor() throws IOException {
         Path ref = SharedFixtures.require("reference/digits_lenet");
