@@ -15,7 +15,8 @@ import org.quantlens.tensor.Tensor;
  *
  * <p>{@code X [N, C, spatial...]}, {@code W [M, C/group, kernel...]}, optional {@code B [M]}:
  * <pre>
- * Y[n, m, o] = B[m] + sum over c in group(m), taps k of W[m, c - firstChannel(group(m)), k] * X[n, c, o*stride - padBegin + k*dilation]
+ * Y[n, m, o] = B[m] + sum over c in group(m), taps k of
+ *                W[m, c - firstChannel(group(m)), k] * X[n, c, o * stride - padBegin + k * dilation]
  * </pre>
  * with zero where the tap falls in the padding. Attributes: {@code group} (default 1; depthwise is group = C),
  * {@code kernel_shape} (optional, must equal W's spatial dims), {@code strides}, {@code dilations}, {@code pads},
@@ -24,8 +25,9 @@ import org.quantlens.tensor.Tensor;
  * <p>Arithmetic: each output starts at the bias (or 0) and accumulates one fused multiply-add per tap, input
  * channels outer, kernel taps inner in row-major order. Convolutions with more than one input channel per group go
  * through {@link Im2col} and {@link Sgemm}, where a padded tap adds {@code w * 0}; one input channel per group
- * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by
- * one chain, so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
+ * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or
+ * NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
+ * so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
  * float rounding of the summation order.
  */
 public final class ConvKernel {
@@ -35,6 +37,7 @@ public final class ConvKernel {
     private ConvKernel() {
     }
 
+    /** Registers Conv. */
     public static void register(KernelRegistry registry) {
         registry.register("Conv", ConvKernel::create);
     }
@@ -134,7 +137,7 @@ public final class ConvKernel {
         int baseTasks = batch * group * tiles;
         // With few tiles (small late layers), also split output channels so every worker has work; each output
         // is still one chain, so the split never changes a bit.
-        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (2 * ctx.threads() + baseTasks - 1) / baseTasks));
+        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
         int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
         int blockCount = (mPerGroup + rowsPerBlock - 1) / rowsPerBlock;
         boolean pointwise = isPointwise(g);

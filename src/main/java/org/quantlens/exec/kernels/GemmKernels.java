@@ -20,6 +20,7 @@ public final class GemmKernels {
     private GemmKernels() {
     }
 
+    /** Registers Gemm and MatMul. */
     public static void register(KernelRegistry registry) {
         registry.register("Gemm", GemmKernels::createGemm);
         registry.register("MatMul", (node, opset) -> (inputs, ctx) -> new Tensor[] {matMul(inputs[0], inputs[1], ctx)});

@@ -45,11 +45,10 @@ final class Im2col {
         // Output columns whose input column ow * stride + shift lies in [0, in[2]).
         int validLo = Math.max(0, Math.floorDiv(-shift + stride - 1, stride));
         int validHi = Math.min(outW, Math.floorDiv(in[2] - 1 - shift, stride) + 1);
-        int j = j0;
-        while (j < j1) {
-            int od = j / outHW;
-            int oh = (j % outHW) / outW;
-            int ow0 = j % outW;
+        int od = j0 / outHW;
+        int oh = (j0 % outHW) / outW;
+        int ow0 = j0 % outW;
+        for (int j = j0; j < j1; ) {
             int ow1 = Math.min(outW, ow0 + j1 - j);
             int dst = rowOff + (j - j0) - ow0;
             int id = g.inputCoord(0, od, kd);
@@ -71,6 +70,12 @@ final class Im2col {
                 Arrays.fill(col, dst + hi, dst + ow1, 0f);
             }
             j += ow1 - ow0;
+            // Next output row segment starts at column 0 of the next (depth, height) row.
+            ow0 = 0;
+            if (++oh == g.out()[1]) {
+                oh = 0;
+                od++;
+            }
         }
     }
 }

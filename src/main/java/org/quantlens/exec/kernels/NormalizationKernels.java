@@ -13,6 +13,7 @@ public final class NormalizationKernels {
     private NormalizationKernels() {
     }
 
+    /** Registers BatchNormalization (inference only). */
     public static void register(KernelRegistry registry) {
         registry.register("BatchNormalization", NormalizationKernels::createBatchNorm);
     }

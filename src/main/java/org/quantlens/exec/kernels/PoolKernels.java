@@ -20,6 +20,7 @@ public final class PoolKernels {
     private PoolKernels() {
     }
 
+    /** Registers MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool. */
     public static void register(KernelRegistry registry) {
         registry.register("MaxPool", PoolKernels::createMaxPool);
         registry.register("AveragePool", PoolKernels::createAveragePool);
@@ -89,35 +90,30 @@ public final class PoolKernels {
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
         float[] y = new float[g.outputSize((long) x.shape().dim(0) * x.shape().dim(1))];
-        int[] out = g.out();
-        int[] in = g.in();
         ctx.parallelFor(x.shape().dim(0) * x.shape().dim(1), (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
-                int xOff = plane * g.inVolume();
-                int yi = plane * g.outVolume();
-                for (int od = 0; od < out[0]; od++) {
-                    for (int oh = 0; oh < out[1]; oh++) {
-                        for (int ow = 0; ow < out[2]; ow++, yi++) {
-                            float sum = 0f;
-                            for (int kd = taps.lo(0, od); kd < taps.hi(0, od); kd++) {
-                                int id = g.inputCoord(0, od, kd);
-                                for (int kh = taps.lo(1, oh); kh < taps.hi(1, oh); kh++) {
-                                    int rowOff = xOff + (id * in[1] + g.inputCoord(1, oh, kh)) * in[2];
-                                    for (int kw = taps.lo(2, ow); kw < taps.hi(2, ow); kw++) {
-                                        sum += src[rowOff + g.inputCoord(2, ow, kw)];
-                                    }
-                                }
-                            }
-                            int count = countIncludePad
-                                    ? taps.padded(0, od) * taps.padded(1, oh) * taps.padded(2, ow)
-                                    : taps.valid(0, od) * taps.valid(1, oh) * taps.valid(2, ow);
-                            y[yi] = sum / count;
-                        }
-                    }
-                }
+                averagePlane(g, taps, countIncludePad, src, plane * g.inVolume(), y, plane * g.outVolume());
             }
         });
         return Tensor.ofFloats(outputShape(x, g), y);
+    }
+
+    /** One (batch, channel) plane of AveragePool: the in-bounds taps summed in row-major order, then divided. */
+    private static void averagePlane(ConvGeometry g, PoolTaps taps, boolean countIncludePad, float[] src, int xOff,
+                                     float[] y, int yOff) {
+        PoolRows.pool(g, taps, src, xOff, y, yOff, false);
+        int[] out = g.out();
+        int yi = yOff;
+        for (int od = 0; od < out[0]; od++) {
+            for (int oh = 0; oh < out[1]; oh++) {
+                for (int ow = 0; ow < out[2]; ow++, yi++) {
+                    int count = countIncludePad
+                            ? taps.padded(0, od) * taps.padded(1, oh) * taps.padded(2, ow)
+                            : taps.valid(0, od) * taps.valid(1, oh) * taps.valid(2, ow);
+                    y[yi] /= count;
+                }
+            }
+        }
     }
 
     /**

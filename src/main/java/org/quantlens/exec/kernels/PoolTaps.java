@@ -10,6 +10,7 @@ final class PoolTaps {
     private final int[][] lo = new int[3][];
     private final int[][] hi = new int[3][];
     private final int[][] padded = new int[3][];
+    private final int[][] first = new int[3][];
 
     private PoolTaps() {
     }
@@ -21,6 +22,7 @@ final class PoolTaps {
             t.lo[a] = new int[outs];
             t.hi[a] = new int[outs];
             t.padded[a] = new int[outs];
+            t.first[a] = new int[outs];
             for (int o = 0; o < outs; o++) {
                 int first = -1;
                 int last = -1;
@@ -38,6 +40,7 @@ final class PoolTaps {
                 t.lo[a][o] = first < 0 ? 0 : first;
                 t.hi[a][o] = first < 0 ? 0 : last + 1;
                 t.padded[a][o] = inPadded;
+                t.first[a][o] = g.inputCoord(a, o, t.lo[a][o]);
             }
         }
         return t;
@@ -56,6 +59,25 @@ final class PoolTaps {
     /** Number of in-bounds taps. */
     int valid(int axis, int o) {
         return hi[axis][o] - lo[axis][o];
+    }
+
+    /** Input coordinate of the first in-bounds tap (meaningless when there is none). */
+    int first(int axis, int o) {
+        return first[axis][o];
+    }
+
+    /** Per output index on {@code axis}: {@link #first} for all of them (the array itself, not a copy). */
+    int[] firsts(int axis) {
+        return first[axis];
+    }
+
+    /** Per output index on {@code axis}: {@link #valid} for all of them (a new array). */
+    int[] valids(int axis) {
+        int[] v = new int[hi[axis].length];
+        for (int o = 0; o < v.length; o++) {
+            v[o] = hi[axis][o] - lo[axis][o];
+        }
+        return v;
     }
 
     /** Number of taps inside the input plus its explicit padding. */

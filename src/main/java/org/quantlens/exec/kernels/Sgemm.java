@@ -11,10 +11,10 @@ import org.quantlens.exec.ExecContext;
  * thread count do not change a single bit of the result.
  *
  * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
- * memory (when at least 8 rows will reuse it) and stays in L1 while a micro-kernel walks down the rows of A
- * four at a time, keeping 4 x 2 vector accumulators in registers; the
- * accumulators are loaded from and stored back to C around each K panel, which continues the same chain.
- * Columns left over after the vector blocks use the scalar reference.
+ * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A six
+ * at a time (then four, then one), keeping up to 6 x 2 vector accumulators in registers. The accumulators are
+ * loaded from and stored back to C around each K panel, which continues the same chain.
+ * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
  */
 final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -31,7 +31,8 @@ final class Sgemm {
                             float[] c, int cOff, int ldc) {
         // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
         boolean pack = m >= 8;
-        float[] panel = pack ? new float[Math.min(KC, k) * 2 * VL] : null;
+        float[] panel = new float[Math.min(KC, k) * 2 * VL];
+        float[] tailC = null;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             int ap = aOff + p0;
@@ -42,6 +43,9 @@ final class Sgemm {
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? 2 * VL : ldb;
                 int i = 0;
+                for (; i + 6 <= m; i += 6) {
+                    block6x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                }
                 for (; i + 4 <= m; i += 4) {
                     block4x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
@@ -62,8 +66,37 @@ final class Sgemm {
                 }
             }
             if (j < n) {
-                SgemmReference.multiplyAdd(m, n - j, kc, a, ap, lda, b, bp + j, ldb, c, cOff + j, ldc);
+                if (tailC == null) {
+                    tailC = new float[m * VL];
+                }
+                narrowTail(m, n - j, kc, a, ap, lda, b, bp + j, ldb, c, cOff + j, ldc, panel, tailC);
             }
+        }
+    }
+
+    /**
+     * The last {@code width < VL} columns: B's slice and C's columns are copied into VL-wide zero-padded buffers,
+     * the vector kernels run there, and the real columns are copied back. Each real column keeps its own chain, so
+     * this is bit-exact with the scalar reference while running at vector speed.
+     */
+    private static void narrowTail(int m, int width, int kc, float[] a, int ap, int lda, float[] b, int bj, int ldb,
+                                   float[] c, int cj, int ldc, float[] panel, float[] tailC) {
+        for (int p = 0; p < kc; p++) {
+            System.arraycopy(b, bj + p * ldb, panel, p * VL, width);
+            java.util.Arrays.fill(panel, p * VL + width, (p + 1) * VL, 0f);
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, cj + i * ldc, tailC, i * VL, width);
+        }
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            block4x1(kc, a, ap + i * lda, lda, panel, 0, VL, tailC, i * VL, VL);
+        }
+        for (; i < m; i++) {
+            block1x1(kc, a, ap + i * lda, panel, 0, VL, tailC, i * VL);
+        }
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(tailC, r * VL, c, cj + r * ldc, width);
         }
     }
 
@@ -104,6 +137,62 @@ final class Sgemm {
                 multiplyAdd(i1 - i0, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc);
             });
         }
+    }
+
+    /** Six rows by two vectors: 12 accumulators, 2 B loads and 6 broadcasts per 12 fused multiply-adds. */
+    private static void block6x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+                                 float[] c, int c0, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        FloatVector r00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector r01 = FloatVector.fromArray(SPECIES, c, c0 + VL);
+        FloatVector r10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector r11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + VL);
+        FloatVector r20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector r21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + VL);
+        FloatVector r30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector r31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + VL);
+        FloatVector r40 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc);
+        FloatVector r41 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + VL);
+        FloatVector r50 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc);
+        FloatVector r51 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + VL);
+        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            r00 = x.fma(b0, r00);
+            r01 = x.fma(b1, r01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            r10 = x.fma(b0, r10);
+            r11 = x.fma(b1, r11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            r20 = x.fma(b0, r20);
+            r21 = x.fma(b1, r21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            r30 = x.fma(b0, r30);
+            r31 = x.fma(b1, r31);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            r40 = x.fma(b0, r40);
+            r41 = x.fma(b1, r41);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            r50 = x.fma(b0, r50);
+            r51 = x.fma(b1, r51);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + VL);
+        r10.intoArray(c, c0 + ldc);
+        r11.intoArray(c, c0 + ldc + VL);
+        r20.intoArray(c, c0 + 2 * ldc);
+        r21.intoArray(c, c0 + 2 * ldc + VL);
+        r30.intoArray(c, c0 + 3 * ldc);
+        r31.intoArray(c, c0 + 3 * ldc + VL);
+        r40.intoArray(c, c0 + 4 * ldc);
+        r41.intoArray(c, c0 + 4 * ldc + VL);
+        r50.intoArray(c, c0 + 5 * ldc);
+        r51.intoArray(c, c0 + 5 * ldc + VL);
     }
 
     private static void block4x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,

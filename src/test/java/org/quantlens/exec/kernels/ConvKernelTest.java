@@ -75,6 +75,48 @@ class ConvKernelTest {
         assertClose(expected.floats(), y.floats(), 1e-5f, "SAME_LOWER");
     }
 
+    @Test
+    void depthwiseLoopEqualsTheDenseConvolutionWithZeroWeightsOutsideTheGroup() {
+        // group 4, channel multiplier 2, wide rows so the vector interior is exercised. The dense weight is zero
+        // except at the output channel's own input channel; fma with a zero weight adds an exact zero, so both
+        // paths must give the same floats.
+        Random rnd = new Random(12);
+        Tensor x = random(rnd, 2, 4, 9, 45);
+        Tensor w = random(rnd, 8, 1, 3, 3);
+        Tensor b = random(rnd, 8);
+        float[] dense = new float[8 * 4 * 9];
+        for (int m = 0; m < 8; m++) {
+            System.arraycopy(w.floats(), m * 9, dense, (m * 4 + m / 2) * 9, 9);
+        }
+        Tensor wDense = Tensor.ofFloats(Shape.of(8, 4, 3, 3), dense);
+        for (Attribute[] window : new Attribute[][] {{ints("pads", 1, 1, 1, 1)}, {ints("pads", 0, 2, 1, 0),
+                ints("dilations", 1, 2)}, {ints("strides", 2, 3), ints("pads", 1, 1, 1, 1)}}) {
+            Attribute[] grouped = Arrays.copyOf(window, window.length + 1);
+            grouped[window.length] = Attribute.ofInt("group", 4);
+            Tensor depthwise = run1("Conv", new Tensor[] {x, w, b}, grouped);
+            Tensor reference = run1("Conv", new Tensor[] {x, wDense, b}, window);
+            assertArrayEquals(reference.floats(), depthwise.floats());
+        }
+    }
+
+    @Test
+    void outputsSpanningSeveralIm2colTilesMatchTheNaiveConvolution() {
+        // More than 256 output positions per plane, so tiles start in the middle of output rows (2-D) and of
+        // output planes (3-D).
+        Random rnd = new Random(21);
+        Tensor x2 = random(rnd, 2, 3, 30, 37);
+        Tensor w2 = random(rnd, 5, 3, 3, 3);
+        Tensor y2 = run1("Conv", new Tensor[] {x2, w2}, ints("pads", 1, 2, 1, 0), ints("dilations", 1, 2));
+        assertClose(NaiveConv.conv(x2, w2, null, 1, new int[] {1, 1}, new int[] {1, 2}, new int[] {1, 2, 1, 0})
+                .floats(), y2.floats(), 1e-5f, "2-D");
+        Tensor x3 = random(rnd, 1, 2, 6, 11, 13);
+        Tensor w3 = random(rnd, 4, 2, 2, 3, 3);
+        Tensor b3 = random(rnd, 4);
+        Tensor y3 = run1("Conv", new Tensor[] {x3, w3, b3}, ints("pads", 1, 1, 1, 0, 1, 1));
+        assertClose(NaiveConv.conv(x3, w3, b3, 1, new int[] {1, 1, 1}, new int[] {1, 1, 1},
+                new int[] {1, 1, 1, 0, 1, 1}).floats(), y3.floats(), 1e-5f, "3-D");
+    }
+
     /** One random configuration: rank, channels, group and the window attributes. */
     private record Case(int[] xDims, int m, int group, int[] kernel, int[] strides, int[] dilations, int[] pads,
                         boolean bias) {

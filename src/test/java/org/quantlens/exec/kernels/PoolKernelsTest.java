@@ -118,6 +118,46 @@ class PoolKernelsTest {
     }
 
     @Test
+    void rowWisePoolsEqualAWindowByWindowLoopOnRandomShapes() {
+        Random rnd = new Random(77);
+        for (int c = 0; c < 120; c++) {
+            int r = 1 + rnd.nextInt(3);
+            int[] x = new int[r + 2];
+            x[0] = 1 + rnd.nextInt(2);
+            x[1] = 1 + rnd.nextInt(3);
+            long[] k = new long[r];
+            long[] s = new long[r];
+            long[] d = new long[r];
+            long[] p = new long[2 * r];
+            for (int i = 0; i < r; i++) {
+                k[i] = 1 + rnd.nextInt(3);
+                s[i] = 1 + rnd.nextInt(3);
+                d[i] = 1 + rnd.nextInt(2);
+                p[i] = rnd.nextInt((int) k[i]);
+                p[i + r] = rnd.nextInt((int) k[i]);
+                x[i + 2] = (int) ((k[i] - 1) * d[i] + 1) + rnd.nextInt(r == 3 ? 4 : 20);
+            }
+            boolean ceil = rnd.nextBoolean();
+            boolean include = rnd.nextBoolean();
+            Tensor in = random(rnd, x);
+            Attribute[] attrs = {ints("kernel_shape", k), ints("strides", s), ints("dilations", d), ints("pads", p),
+                Attribute.ofInt("ceil_mode", ceil ? 1 : 0), Attribute.ofInt("count_include_pad", include ? 1 : 0)};
+            String what = "x" + java.util.Arrays.toString(x) + " k" + java.util.Arrays.toString(k) + " s"
+                    + java.util.Arrays.toString(s) + " d" + java.util.Arrays.toString(d) + " p"
+                    + java.util.Arrays.toString(p) + " ceil " + ceil + " include " + include;
+            NaivePool.Result expected = NaivePool.pool(in, k, s, d, p, ceil, include);
+            Tensor[] max = run("MaxPool", 2, ExecContext.singleThreaded(), new Tensor[] {in}, attrs);
+            Tensor avg = run1("AveragePool", new Tensor[] {in}, attrs);
+            assertEquals(expected.shape(), max[0].shape(), what);
+            assertArrayEquals(expected.max(), max[0].floats(), what);
+            assertArrayEquals(expected.argmax(), max[1].longs(), what);
+            assertArrayEquals(expected.average(), avg.floats(), what);
+            Tensor maxOnly = run1("MaxPool", new Tensor[] {in}, attrs);
+            assertArrayEquals(expected.max(), maxOnly.floats(), what);
+        }
+    }
+
+    @Test
     void poolsAreBitIdenticalForOneAndTwoThreads() {
         Tensor x = random(new Random(1), 2, 16, 30, 30);
         Attribute[] attrs = {ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1)};

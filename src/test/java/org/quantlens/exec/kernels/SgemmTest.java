@@ -29,7 +29,8 @@ class SgemmTest {
     @Test
     void vectorKernelIsBitExactWithScalarReferenceOnRaggedPanels() {
         Random rnd = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 32, 9}, {7, 33, 300}, {9, 70, 513}, {16, 17, 1}, {5, 100, 0}, {6, 50, 20}, {5, 24, 300}, {4, 8, 3}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 32, 9}, {7, 33, 300}, {9, 70, 513}, {16, 17, 1}, {5, 100, 0},
+            {6, 50, 20}, {5, 24, 300}, {4, 8, 3}, {13, 49, 600}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];

@@ -1,0 +1,89 @@
+package org.quantlens.app.layers;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.quantlens.calib.metrics.HistogramErrorModel;
+
+/**
+ * A row of the layer browser: the fixed facts of a tensor plus two observable parts, its statistics (activations
+ * get them after the data has run) and its clip state (changes whenever a threshold moves). Lives on the FX
+ * thread.
+ */
+public final class TensorRow {
+    private final String name;
+    private final TensorKind kind;
+    private final String op;
+    private final String shape;
+    private final ObjectProperty<TensorStats> stats = new SimpleObjectProperty<>(this, "stats");
+    private final ObjectProperty<ClipState> clip = new SimpleObjectProperty<>(this, "clip");
+    private HistogramErrorModel errorModel;
+
+    public TensorRow(TensorEntry e) {
+        this.name = e.name();
+        this.kind = e.kind();
+        this.op = e.op();
+        this.shape = e.shape();
+        stats.set(e.stats());
+        stats.addListener((o, a, b) -> errorModel = null);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TensorKind kind() {
+        return kind;
+    }
+
+    public String op() {
+        return op;
+    }
+
+    public String shape() {
+        return shape;
+    }
+
+    public ReadOnlyObjectProperty<TensorStats> statsProperty() {
+        return stats;
+    }
+
+    public TensorStats stats() {
+        return stats.get();
+    }
+
+    void setStats(TensorStats s) {
+        stats.set(s);
+    }
+
+    public ReadOnlyObjectProperty<ClipState> clipProperty() {
+        return clip;
+    }
+
+    public ClipState clip() {
+        return clip.get();
+    }
+
+    void setClip(ClipState c) {
+        clip.set(c);
+    }
+
+    /** The error model of the current histogram, built once per histogram; null without one. */
+    public HistogramErrorModel errorModel() {
+        TensorStats s = stats.get();
+        if (errorModel == null && s != null && s.histogram() != null && s.histogram().total() > 0) {
+            errorModel = s.histogram().errorModel();
+        }
+        return errorModel;
+    }
+
+    /** True when there is a histogram to show and clip. */
+    public boolean hasHistogram() {
+        return errorModel() != null;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

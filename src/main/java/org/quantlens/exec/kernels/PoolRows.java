@@ -1,0 +1,68 @@
+package org.quantlens.exec.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Pools one (batch, channel) plane a row at a time: for each output row, every in-bounds tap is applied to the
+ * contiguous range of output columns it reaches. The per-output work no longer forms one long dependency chain
+ * (a running max or sum waits for the previous tap), so the loop runs at throughput instead of latency.
+ *
+ * <p>Each output still receives its taps in row-major order (depth, height, width), so a sum is bit-identical to
+ * a window-by-window loop. Max uses {@link Math#max} (NaN propagates; +0 beats -0), which does not depend on
+ * the order at all.
+ */
+final class PoolRows {
+    private PoolRows() {
+    }
+
+    /**
+     * Writes into {@code y[yOff ...]} (one output plane) the max ({@code max = true}) or the sum of the in-bounds
+     * taps of each window; a window without one gets -infinity (max) or 0 (sum).
+     */
+    static void pool(ConvGeometry g, PoolTaps taps, float[] src, int xOff, float[] y, int yOff, boolean max) {
+        int[] out = g.out();
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int kernelW = g.kernel()[2];
+        int strideW = g.stride()[2];
+        int[] shift = new int[kernelW];
+        int[] lo = new int[kernelW];
+        int[] hi = new int[kernelW];
+        for (int kw = 0; kw < kernelW; kw++) {
+            shift[kw] = g.inputCoord(2, 0, kw);
+            // Output columns whose input column ow * stride + shift lies in [0, inW).
+            lo[kw] = Math.max(0, Math.floorDiv(-shift[kw] + strideW - 1, strideW));
+            hi[kw] = Math.min(out[2], Math.floorDiv(inW - 1 - shift[kw], strideW) + 1);
+        }
+        Arrays.fill(y, yOff, yOff + g.outVolume(), max ? Float.NEGATIVE_INFINITY : 0f);
+        for (int od = 0; od < out[0]; od++) {
+            for (int oh = 0; oh < out[1]; oh++) {
+                int yRow = yOff + (od * out[1] + oh) * out[2];
+                for (int kd = 0, id = taps.first(0, od); kd < taps.valid(0, od); kd++, id += g.dilation()[0]) {
+                    for (int kh = 0, ih = taps.first(1, oh); kh < taps.valid(1, oh); kh++, ih += g.dilation()[1]) {
+                        int xRow = xOff + (id * inH + ih) * inW;
+                        for (int kw = 0; kw < kernelW; kw++) {
+                            if (max) {
+                                maxInto(src, xRow + shift[kw], strideW, y, yRow, lo[kw], hi[kw]);
+                            } else {
+                                addInto(src, xRow + shift[kw], strideW, y, yRow, lo[kw], hi[kw]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void maxInto(float[] src, int xBase, int stride, float[] y, int yRow, int lo, int hi) {
+        for (int ow = lo; ow < hi; ow++) {
+            y[yRow + ow] = Math.max(y[yRow + ow], src[xBase + ow * stride]);
+        }
+    }
+
+    private static void addInto(float[] src, int xBase, int stride, float[] y, int yRow, int lo, int hi) {
+        for (int ow = lo; ow < hi; ow++) {
+            y[yRow + ow] += src[xBase + ow * stride];
+        }
+    }
+}
