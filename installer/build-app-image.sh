@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a self-contained app-image with jpackage: target/installer/QuantLens/, launcher bin/quantlens,
-# a jlink'd Java 17 runtime (no JDK needed on the target machine) and the shaded jar.
+# a jlink'd Java 17 runtime (no JDK needed on the target machine), the shaded jar and sample-models/.
 # Builds the jar first when it is missing or older than the sources. Prints the app-image path.
 # Usage: installer/build-app-image.sh
 set -euo pipefail
@@ -19,11 +19,19 @@ found="$("$jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps \
 modules="$(echo "$base_modules,$found" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
 say "runtime modules: $modules"
 
-# jpackage copies the whole --input folder into the image, so give it a folder holding only the jar.
+# jpackage copies the whole --input folder into the image's lib/app: give it the jar and the
+# sample models (the app's default model), nothing else.
 stage="$out/stage"
 rm -rf "$stage" "$app_image"
 mkdir -p "$stage/input" "$out"
 cp "$jar" "$stage/input/"
+if [ -d "$root/sample-models" ]; then
+  cp -r "$root/sample-models" "$stage/input/"
+  # The training script and caches are for developers, not for the installed app.
+  find "$stage/input/sample-models" \( -name '*.py' -o -name '__pycache__' \) -prune -exec rm -rf {} +
+else
+  say "no sample-models/ here: the app-image's 'quantlens app' will ask for a model"
+fi
 
 # The launcher is named after --name, so build as "quantlens" and rename the folder to QuantLens;
 # the launcher finds its runtime and jar relative to itself, so the folder name is free.

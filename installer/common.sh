@@ -9,8 +9,9 @@ launcher="$app_image/bin/quantlens"
 
 # JVM options baked into the jpackage launcher; the same as ./quantlens passes to java.
 # The Vector API is an incubator module on Java 17 and must be added explicitly; the deep
-# stack matches the ./quantlens script (large graphs are walked recursively by some readers).
-jvm_options=(--add-modules jdk.incubator.vector -Xss8m)
+# stack matches the ./quantlens script. quantlens.home is where `quantlens app` looks for
+# sample-models/: the launcher expands $APPDIR to the image's lib/app, where the samples are copied.
+jvm_options=(--add-modules jdk.incubator.vector -Xss8m '-Dquantlens.home=$APPDIR')
 
 # Modules the runtime image always carries, on top of what jdeps finds in the jar. jdeps cannot
 # see reflective or service use, and JavaFX (shaded into the jar, run from the class path) needs
@@ -66,7 +67,8 @@ ensure_jar() {
   fi
 }
 
-# True when the app-image is missing or older than the jar it was made from.
+# True when the app-image is missing or older than the jar or the sample models it was made from.
 app_image_is_stale() {
-  [ ! -x "$launcher" ] || [ "$jar" -nt "$launcher" ]
+  [ ! -x "$launcher" ] || [ "$jar" -nt "$launcher" ] \
+    || [ -n "$(find "$root/sample-models" -newer "$launcher" -print -quit 2>/dev/null)" ]
 }
