@@ -39,6 +39,16 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasItsOwnHelp() {
+        for (String c : new String[] {"inspect", "run", "conformance", "calibrate", "range", "evaluate", "export",
+            "import", "app"}) {
+            Outcome o = run(c, "--help");
+            assertEquals(0, o.status(), c + ": " + o.err());
+            assertTrue(o.out().contains("Usage: quantlens " + c), o.out());
+        }
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorOnOneLine() {
         Outcome o = run("inspect", "--frobnicate", "x.onnx");
         assertEquals(2, o.status());
