@@ -33,7 +33,9 @@ import org.quantlens.tensor.Tensor;
  *       re-quantizes to the same codes ({@code rint((q - zp) * s / s) + zp == q}); a per-tensor weight read by
  *       Conv/Gemm/MatMul is written as per-channel with the value repeated along the output-channel axis. Biases are
  *       re-quantized by the builder with scale {@code float32(s_x * s_w)}, which gives back the stored int32 for a
- *       bias quantized that way (ONNX Runtime's rule).</li>
+ *       bias quantized that way (ONNX Runtime's rule). The table's weight scheme is int8-symmetric ([-127, 127], the
+ *       project's default for weights the file leaves in float) unless a file weight uses -128 or a non-zero zero
+ *       point (int8-asymmetric) or is uint8.</li>
  *   <li><b>Activations</b>: a QuantizeLinear with a constant single scale and zero point whose every reader is a
  *       DequantizeLinear with the same scale and zero point is a pair: both go, the readers of the dequantized
  *       value read the float value instead, and that value gets an activation entry (on the full range of the zero
@@ -61,6 +63,8 @@ final class QdqLowering {
     private final Map<String, TensorEntry> entries = new LinkedHashMap<>();
     private DType activationType;
     private DType weightType;
+    /** An int8 weight uses code -128 or a non-zero zero point, so int8-symmetric's [-127, 127] would clip it. */
+    private boolean weightsNeedFullRange;
 
     private QdqLowering(Model qdq) {
         this.qdq = qdq;
@@ -97,7 +101,9 @@ final class QdqLowering {
         }
         Graph lowered = new Graph(g.name(), nodes, g.inputs(), g.outputs(), initializers, g.valueInfo());
         String act = activationType == DType.INT8 ? "int8-asymmetric" : "uint8-asymmetric";
-        String wts = weightType == DType.UINT8 ? "uint8-asymmetric" : "int8-asymmetric";
+        // weights without an entry (float in the file) are quantized the project's default way, int8 symmetric
+        String wts = weightType == DType.UINT8 ? "uint8-asymmetric"
+                : weightsNeedFullRange ? "int8-asymmetric" : "int8-symmetric";
         CalibrationTable table = new CalibrationTable(new CalibrationTable.ModelRef("", ""),
                 new CalibrationTable.ActivationSpec(act, 8), new CalibrationTable.WeightSpec(wts, 8, true), entries);
         return new Lowered(qdq.withGraph(lowered), table);
@@ -135,10 +141,25 @@ final class QdqLowering {
         removed.add(d);
         if (eightBit) {
             weightType = q.dtype();
+            weightsNeedFullRange |= q.dtype() == DType.INT8 && usesFullInt8Range(q, zp);
             int axis = scale.size() == 1 ? -1 : Math.floorMod((int) d.attrInt("axis", 1), Math.max(1, q.rank()));
             entries.put(out, weightEntry(scale, zp, q.dtype(), axis == -1 ? outputChannelAxis(out, q) : axis,
                     axis == -1 ? repeatCount(q, outputChannelAxis(out, q)) : scale.size()));
         }
+    }
+
+    private static boolean usesFullInt8Range(Tensor q, Tensor zp) {
+        for (byte b : q.bytes()) {
+            if (b == Byte.MIN_VALUE) {
+                return true;
+            }
+        }
+        for (int i = 0; zp != null && i < zp.size(); i++) {
+            if (zp.getLong(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The output-channel axis of a weight read by Conv, Gemm or MatMul as input 1; -1 otherwise. */
