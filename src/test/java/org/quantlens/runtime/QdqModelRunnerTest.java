@@ -115,9 +115,39 @@ class QdqModelRunnerTest {
         }
     }
 
+    /** x[N,2,6,6] -> Relu -> AveragePool 2x2 -> GlobalAveragePool -> Flatten -> MatMul W[2,3] -> out. */
+    static Model poolsAndMatMul() {
+        Map<String, Tensor> init = Map.of("W", Tensor.ofFloats(Shape.of(2, 3), 0.5f, -1f, 0.25f, 2f, 0.75f, -0.5f));
+        List<Node> nodes = List.of(
+                Node.of("relu", "Relu", List.of("x"), List.of("r")),
+                Node.of("ap", "AveragePool", List.of("r"), List.of("ap"), Attribute.ofInts("kernel_shape", 2, 2),
+                        Attribute.ofInts("strides", 2, 2)),
+                Node.of("gap", "GlobalAveragePool", List.of("ap"), List.of("gap")),
+                Node.of("flat", "Flatten", List.of("gap"), List.of("f")),
+                Node.of("mm", "MatMul", List.of("f", "W"), List.of("out")));
+        Graph g = new Graph("pools", nodes, List.of(ValueInfo.of("x", DType.FLOAT32, -1, 2, 6, 6)),
+                List.of(ValueInfo.of("out", DType.FLOAT32, -1, 3)), init, Map.of());
+        return new Model(8, Map.of("", 13L), "test", "", g, Map.of());
+    }
+
+    @Test
+    void exportedPoolsAndMatMulRunInIntegersLikeTheInt8Engine(@TempDir Path dir) {
+        sameAsInt8Engine(poolsAndMatMul(), dir, List.of("Relu", "AveragePool", "GlobalAveragePool", "Flatten",
+                "MatMul"));
+    }
+
     @Test
     void exportedBranchyModelRunsLikeTheInt8EngineOnTheSameTable(@TempDir Path dir) {
-        Model fp32 = BranchyModel.model(3);
+        sameAsInt8Engine(BranchyModel.model(3), dir, List.of("Conv+Clip", "Conv", "Add", "Mul", "Concat", "MaxPool",
+                "Reshape"));
+    }
+
+    /**
+     * Exports {@code fp32} as QDQ with a MinMax table (weights stay float, so both sides quantize them the same way)
+     * and runs it through the runner: the same integer steps and bit for bit the same outputs as
+     * {@link Int8Engine} on the FP32 model and the table.
+     */
+    private static void sameAsInt8Engine(Model fp32, Path dir, List<String> steps) {
         Tensor data = BranchyModel.random(new Random(5), Shape.of(8, 2, 6, 6), 1.5f);
         CalibrationTable table = BranchyModel.minMaxTable(fp32, data);
         Path file = dir.resolve("branchy_qdq.onnx");
@@ -132,8 +162,7 @@ class QdqModelRunnerTest {
             Tensor expected = direct.run(Map.of("x", data)).get("out");
 
             assertEquals(List.of(), runner.fallbackNodes());
-            assertEquals(List.of("Conv+Clip", "Conv", "Add", "Mul", "Concat", "MaxPool", "Reshape"),
-                    runner.engine().model().steps().stream().map(QuantizedStep::op).toList());
+            assertEquals(steps, runner.engine().model().steps().stream().map(QuantizedStep::op).toList());
             assertArrayEquals(expected.floats(), ours.floats(), mode.name());
         }
     }
