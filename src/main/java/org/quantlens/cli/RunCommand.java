@@ -16,7 +16,10 @@ import org.quantlens.exec.Engine;
 import org.quantlens.ir.Model;
 import org.quantlens.onnx.OnnxReader;
 import org.quantlens.progress.CancellationToken;
+import org.quantlens.exec.ExecContext;
 import org.quantlens.runtime.Int8Engine;
+import org.quantlens.runtime.QdqModelRunner;
+import org.quantlens.runtime.RuntimeOptions;
 import org.quantlens.tensor.Batching;
 import org.quantlens.tensor.InvalidInputException;
 import org.quantlens.tensor.Npy;
@@ -31,8 +34,8 @@ import picocli.CommandLine.Parameters;
  * or with {@code --int8} the INT8 runtime built from the calibration table, over a data set in batches and writes
  * the outputs (first output to a .npy, or all to a .npz; INT8 outputs dequantized to float32). {@code --expect
  * REF.npy} compares the first output with a reference and fails (exit 1) outside the bounds ({@link ExpectCheck}).
- * An INT8 run lists its FP32 fallback nodes. A QDQ model is not run with {@code --int8} directly: the runtime
- * quantizes an FP32 model from a table, so the message says how to import the QDQ model's table.
+ * An INT8 run lists its FP32 fallback nodes. A QDQ model (ours or ONNX Runtime's) runs with {@code --int8} and no
+ * table: its own QuantizeLinear/DequantizeLinear parameters drive the integer kernels.
  */
 @Command(name = "run", description = "Run a model on inputs and write or summarise its outputs.")
 final class RunCommand implements Callable<Integer> {
@@ -155,12 +158,15 @@ final class RunCommand implements Callable<Integer> {
 
     private BatchRunner int8Runner(Model model) {
         if (table == null) {
-            if (Int8Runs.isQdqModel(model)) {
-                throw InvalidInputException.of(modelPath, "is a QDQ model; the INT8 runtime quantizes an FP32 model "
-                        + "from a table: quantlens import " + modelPath + " --format onnx-qdq --model FP32.onnx "
-                        + "--out T.json, then quantlens run FP32.onnx --int8 --table T.json");
+            if (QdqModelRunner.isQuantized(model)) {
+                // A QDQ model carries its own scales: run it in integer arithmetic as it stands.
+                RuntimeOptions opts = RuntimeOptions.defaults().withRequantMode(Int8Runs.requantMode(requantize));
+                QdqModelRunner runner = QdqModelRunner.load(model, opts, ExecContext.defaultContext());
+                fallbackNodes = runner.fallbackNodes();
+                return runner::run;
             }
-            throw new InvalidInputException("--int8 needs --table T.json (see quantlens calibrate or import)");
+            throw new InvalidInputException("--int8 needs --table T.json (see quantlens calibrate or import), "
+                    + "unless MODEL is a QDQ model");
         }
         Int8Engine engine = Int8Runs.engine(modelPath, model, table, requantize, this::note);
         fallbackNodes = engine.fallbackNodes();
