@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ./mvnw -B -q -DskipTests test-compile
 cp="$(./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
-exec java --add-modules jdk.incubator.vector -cp "target/test-classes:target/classes:$cp" org.openjdk.jmh.Main "$@"
+exec java -Djmh.ignoreLock=true --add-modules jdk.incubator.vector -cp "target/test-classes:target/classes:$cp" org.openjdk.jmh.Main "$@"

@@ -81,7 +81,9 @@ public final class ConvKernel {
         ConvGeometry g = window.geometry(inSpatial, kSpatial);
         float[] y = initialOutput(g.outputSize((long) batch * m), batch, m, g.outVolume(), bias);
         if (y.length > 0 && g.kernelVolume() > 0 && cPerGroup > 0) {
-            if (cPerGroup == 1) {
+            // A single-channel input (LeNet's first layer) is no depthwise conv: one GEMM over all filters beats
+            // one direct pass per filter.
+            if (cPerGroup == 1 && group > 1) {
                 ConvDepthwise.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
             } else {
                 im2colConv(g, x.floats(), w.floats(), y, batch, channels, m, group, ctx);
