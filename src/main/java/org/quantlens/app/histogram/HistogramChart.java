@@ -35,6 +35,8 @@ public final class HistogramChart {
     private final ValueMarker maxMarker = marker();
     private final IntervalMarker belowShade = shade();
     private final IntervalMarker aboveShade = shade();
+    private final QuantGridAnnotation grid = new QuantGridAnnotation();
+    private final java.util.List<ValueMarker> methodMarkers = new java.util.ArrayList<>();
     private TensorHistogram histogram;
     private boolean logY;
 
@@ -51,6 +53,7 @@ public final class HistogramChart {
         plot.addDomainMarker(aboveShade, Layer.BACKGROUND);
         plot.addDomainMarker(minMarker, Layer.FOREGROUND);
         plot.addDomainMarker(maxMarker, Layer.FOREGROUND);
+        plot.addAnnotation(grid, false);
         chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.PLAIN, 12), plot, false);
         setDark(false);
     }
@@ -100,6 +103,57 @@ public final class HistogramChart {
         updateShades();
     }
 
+    /** The integer grid of the current clip range (drawn when zoomed in far enough). */
+    public void setGrid(double scale, int zeroPoint, int qmin, int qmax) {
+        grid.setGrid(scale, zeroPoint, qmin, qmax);
+    }
+
+    /** Levels the grid drew at the last repaint (0 when zoomed out too far). */
+    public int gridLevelsDrawn() {
+        return grid.drawnLevels();
+    }
+
+    /**
+     * Thin dashed markers where each method would clip: its upper end, and its lower end when that is below 0
+     * (a lower end of 0 is where every ReLU output starts and would only pile lines on the axis).
+     */
+    public void setMethodRanges(java.util.List<MethodRange> ranges) {
+        methodMarkers.forEach(m -> plot.removeDomainMarker(m, Layer.FOREGROUND));
+        methodMarkers.clear();
+        for (MethodRange r : ranges) {
+            Color c = methodColour(r.method());
+            methodMarkers.add(thin(r.hi(), c));
+            if (r.lo() < 0) {
+                methodMarkers.add(thin(r.lo(), c));
+            }
+        }
+        methodMarkers.forEach(m -> plot.addDomainMarker(m, Layer.FOREGROUND));
+    }
+
+    /** The markers {@link #setMethodRanges} placed, for tests. */
+    public java.util.List<ValueMarker> methodMarkers() {
+        return java.util.List.copyOf(methodMarkers);
+    }
+
+    /** One colour per method, the same in the chart and in the legend beside it. */
+    public static Color methodColour(org.quantlens.calib.search.RangeMethod m) {
+        return switch (m) {
+            case MINMAX -> new Color(0x57606a);
+            case EMA -> new Color(0x9a6700);
+            case PERCENTILE -> new Color(0x0969da);
+            case KL_TENSORRT -> new Color(0x8250df);
+            case KL_ONNXRUNTIME -> new Color(0xbf3989);
+            case KL_NCNN -> new Color(0xcf222e);
+            case MSE -> new Color(0x1a7f37);
+            case ACIQ -> new Color(0x1b7c83);
+        };
+    }
+
+    private static ValueMarker thin(double v, Color c) {
+        return new ValueMarker(v, c, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                new float[] {3f, 3f}, 0f));
+    }
+
     /** Chart colours for AtlantaFX's light or dark theme. */
     public void setDark(boolean dark) {
         Color bg = dark ? new Color(0x0d1117) : Color.WHITE;
@@ -107,6 +161,7 @@ public final class HistogramChart {
         Color grid = dark ? new Color(0x30363d) : new Color(0xd0d7de);
         chart.setBackgroundPaint(bg);
         plot.setBackgroundPaint(bg);
+        this.grid.setPaint(fg);
         plot.setDomainGridlinePaint(grid);
         plot.setRangeGridlinePaint(grid);
         plot.setOutlinePaint(grid);
