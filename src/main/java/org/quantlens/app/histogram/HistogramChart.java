@@ -76,6 +76,24 @@ public final class HistogramChart {
 
     /** Shows {@code h} (null clears the plot) on a linear or log count axis. */
     public void setHistogram(TensorHistogram h, boolean log) {
+        batch(() -> showHistogram(h, log));
+    }
+
+    /**
+     * Runs {@code changes} with the chart's change events held back, then redraws once: the canvas redraws
+     * synchronously on every event, and a histogram swap or a marker move fires several.
+     */
+    private void batch(Runnable changes) {
+        boolean was = chart.isNotify();
+        chart.setNotify(false);
+        try {
+            changes.run();
+        } finally {
+            chart.setNotify(was);
+        }
+    }
+
+    private void showHistogram(TensorHistogram h, boolean log) {
         this.histogram = h;
         this.logY = log;
         plot.setRangeAxis(log ? logAxis() : linearAxis());
@@ -98,9 +116,11 @@ public final class HistogramChart {
 
     /** Moves the clip markers and the shading. */
     public void setClip(double lo, double hi) {
-        minMarker.setValue(lo);
-        maxMarker.setValue(hi);
-        updateShades();
+        batch(() -> {
+            minMarker.setValue(lo);
+            maxMarker.setValue(hi);
+            updateShades();
+        });
     }
 
     /** The integer grid of the current clip range (drawn when zoomed in far enough). */
@@ -118,6 +138,10 @@ public final class HistogramChart {
      * (a lower end of 0 is where every ReLU output starts and would only pile lines on the axis).
      */
     public void setMethodRanges(java.util.List<MethodRange> ranges) {
+        batch(() -> placeMethodMarkers(ranges));
+    }
+
+    private void placeMethodMarkers(java.util.List<MethodRange> ranges) {
         methodMarkers.forEach(m -> plot.removeDomainMarker(m, Layer.FOREGROUND));
         methodMarkers.clear();
         for (MethodRange r : ranges) {

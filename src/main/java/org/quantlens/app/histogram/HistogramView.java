@@ -46,6 +46,10 @@ public final class HistogramView {
     private ChartViewer curveViewer;
     private HistogramViewModel vm;
     private boolean syncing;
+    private double drawnLo = Double.NaN;
+    private double drawnHi = Double.NaN;
+    private double drawnScale = Double.NaN;
+    private int drawnZp;
 
     /** Binds the view to {@code model}; call once after loading the FXML. */
     public void bind(HistogramViewModel model) {
@@ -189,6 +193,7 @@ public final class HistogramView {
 
     private void showHistogram(TensorHistogram h) {
         chart.setHistogram(h, vm.logYProperty().get());
+        drawnLo = Double.NaN; // the shading depends on the histogram too: redraw the clip
         boolean has = h != null;
         rangeSlider.setDisable(!has);
         minField.setDisable(!has);
@@ -200,13 +205,18 @@ public final class HistogramView {
     private void showClip() {
         double lo = vm.clipMinProperty().get();
         double hi = vm.clipMaxProperty().get();
-        chart.setClip(lo, hi);
         var c = vm.clipProperty().get();
         var spec = vm.specForGrid();
-        if (c != null && spec != null) {
-            chart.setGrid(c.params().scale(), c.params().zeroPoint(), spec.qmin(), spec.qmax());
-        } else {
-            chart.setGrid(Double.NaN, 0, 0, 0);
+        double scale = c != null && spec != null ? c.params().scale() : Double.NaN;
+        int zp = c != null ? c.params().zeroPoint() : 0;
+        // one redraw per change: the min, max and clip listeners all land here during one drag step
+        if (lo != drawnLo || hi != drawnHi || Double.compare(scale, drawnScale) != 0 || zp != drawnZp) {
+            drawnLo = lo;
+            drawnHi = hi;
+            drawnScale = scale;
+            drawnZp = zp;
+            chart.setGrid(scale, zp, spec == null ? 0 : spec.qmin(), spec == null ? 0 : spec.qmax());
+            chart.setClip(lo, hi);
         }
         TensorHistogram h = vm.histogramProperty().get();
         syncing = true;

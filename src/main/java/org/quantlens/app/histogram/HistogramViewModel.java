@@ -69,6 +69,7 @@ public final class HistogramViewModel {
     private final ReadOnlyStringWrapper roundingText = new ReadOnlyStringWrapper(this, "roundingText", "");
     private final ReadOnlyStringWrapper clippingText = new ReadOnlyStringWrapper(this, "clippingText", "");
     private final ObservableList<MethodRange> methodRanges = FXCollections.observableArrayList();
+    private final ObservableList<MethodRange> methodRangesView = FXCollections.unmodifiableObservableList(methodRanges);
     private final ReadOnlyObjectWrapper<SearchCurve> klCurve = new ReadOnlyObjectWrapper<>(this, "klCurve");
     private final ReadOnlyObjectWrapper<SearchCurve> mseCurve = new ReadOnlyObjectWrapper<>(this, "mseCurve");
     private final Map<String, List<MethodRange>> rangeCache = new HashMap<>();
@@ -383,7 +384,7 @@ public final class HistogramViewModel {
 
     /** Where each method would clip the shown tensor (empty until computed, or without calibration). */
     public ObservableList<MethodRange> methodRanges() {
-        return FXCollections.unmodifiableObservableList(methodRanges);
+        return methodRangesView; // one wrapper: listeners on a fresh one would vanish with it
     }
 
     /** The last KL search curve of the shown tensor, or null. */

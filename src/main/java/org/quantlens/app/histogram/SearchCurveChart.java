@@ -64,6 +64,15 @@ public final class SearchCurveChart {
 
     /** Shows these curves (either may be null). */
     public void setCurves(SearchCurve klCurve, SearchCurve mseCurve) {
+        chart.setNotify(false);
+        try {
+            show(klCurve, mseCurve);
+        } finally {
+            chart.setNotify(true);
+        }
+    }
+
+    private void show(SearchCurve klCurve, SearchCurve mseCurve) {
         this.kl = klCurve;
         this.mse = mseCurve;
         plot.setDataset(0, dataset(klCurve, "KL (" + (klCurve == null ? "none" : klCurve.method()) + ")"));

@@ -27,6 +27,7 @@ import org.quantlens.quant.QuantSpec;
  */
 public final class LayerBrowserViewModel {
     private final ObservableList<TensorRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<TensorRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final FilteredList<TensorRow> visible = new FilteredList<>(rows, r -> true);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final ObjectProperty<TensorRow> selected = new SimpleObjectProperty<>(this, "selected");
@@ -45,7 +46,7 @@ public final class LayerBrowserViewModel {
 
     /** All rows in execution order. */
     public ObservableList<TensorRow> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return rowsView; // one wrapper: listeners on a fresh one would vanish with it
     }
 
     /** The rows passing the filter (the table sorts a view of this). */

@@ -69,6 +69,7 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<Path> dataPath = new ReadOnlyObjectWrapper<>(this, "dataPath");
     private final ReadOnlyObjectWrapper<Failure> failure = new ReadOnlyObjectWrapper<>(this, "failure");
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
+    private final ObservableList<Path> recentFilesView = FXCollections.unmodifiableObservableList(recentFiles);
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme");
     private final ObjectProperty<RangeMethod> method = new SimpleObjectProperty<>(this, "method",
             RangeMethod.KL_TENSORRT);
@@ -372,7 +373,8 @@ public final class MainViewModel {
     }
     private void remember(Path file) {
         recentFiles.setAll(prefs.addRecent(file));
-        prefs.flush();
+        // java.util.prefs syncs to disk: hundreds of ms on a busy machine, never on the FX thread
+        java.util.concurrent.CompletableFuture.runAsync(prefs::flush);
     }
 
     private void fail(String what, Throwable error) {
@@ -428,7 +430,7 @@ public final class MainViewModel {
     }
 
     public ObservableList<Path> recentFiles() {
-        return FXCollections.unmodifiableObservableList(recentFiles);
+        return recentFilesView;
     }
 
     public ObjectProperty<Theme> themeProperty() {

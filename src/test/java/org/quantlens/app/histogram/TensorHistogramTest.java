@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class TensorHistogramTest {
     @Test
     void binsSpanMinToMaxWithTheMaximumInTheLastBin() {
-        // range [0, 4], 4 bins of width 1: 0 -> bin 0, 1.5 -> bin 1, 3 -> bin 3, 4 (the upper edge) -> bin 3
-        TensorHistogram h = TensorHistogram.of(new float[] {0f, 1.5f, 3f, 4f}, 4);
+        // range [0, 4], 4 bins of width 1: 0 -> bin 0, 1.5 -> bin 1, 3.5 -> bin 3, 4 (the upper edge) -> bin 3
+        TensorHistogram h = TensorHistogram.of(new float[] {0f, 1.5f, 3.5f, 4f}, 4);
         assertEquals(0.0, h.firstEdge(), 1e-12);
         assertEquals(1.0, h.binWidth(), 1e-12);
         assertArrayEquals(new double[] {1, 1, 0, 2}, h.counts());
