@@ -7,16 +7,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quantlens.conformance.ConformanceResult;
 import org.quantlens.conformance.ConformanceRunner;
+import org.quantlens.conformance.ModelExecutor;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.progress.CancellationToken;
+import org.quantlens.runtime.QdqModelRunner;
+import org.quantlens.runtime.RequantMode;
+import org.quantlens.runtime.RuntimeOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code quantlens conformance DIR [--json R.json] [--rtol 1e-4] [--atol 1e-5]}: runs ONNX backend tests through
- * the FP32 engine. Exit 1 if any test failed; unsupported is not a failure.
+ * {@code quantlens conformance DIR [--json R.json] [--rtol 1e-4] [--atol 1e-5] [--engine auto|fp32|int8]}: runs ONNX
+ * backend tests. {@code auto} (default) sends models with QLinearConv, QLinearMatMul, ConvInteger or MatMulInteger to
+ * the INT8 runtime ({@link QdqModelRunner}, float requantization as the ONNX reference and ONNX Runtime) and
+ * everything else to the FP32 engine; {@code fp32} and {@code int8} use one of them for every model. Exit 1 if any
+ * test failed; unsupported is not a failure.
  */
 @Command(name = "conformance", description = "Run ONNX backend conformance tests (a folder of test folders, or one).")
 final class ConformanceCommand implements Callable<Integer> {
@@ -43,13 +50,21 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "Run only tests whose name starts with one of these prefixes.")
     List<String> only;
 
+    /** Which engine runs each test. */
+    enum EngineChoice { auto, fp32, int8 }
+
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "E",
+            description = "auto (INT8 runtime for models with QLinear*/ *Integer ops, FP32 engine otherwise), fp32 "
+                    + "or int8 (default ${DEFAULT-VALUE}).")
+    EngineChoice engine;
+
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (0 = one per processor).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         ExecContext ctx = threads > 0 ? ExecContext.withThreads(threads) : ExecContext.defaultContext();
-        ConformanceRunner runner = new ConformanceRunner(rtol, atol, KernelRegistry.standard(), ctx);
+        ConformanceRunner runner = new ConformanceRunner(rtol, atol, executor(ctx));
         List<ConformanceResult> results = runner.runAll(dir,
                 name -> only == null || only.stream().anyMatch(name::startsWith),
                 new ConsoleProgress("conformance"), CancellationToken.none());
@@ -75,5 +90,16 @@ final class ConformanceCommand implements Callable<Integer> {
             Json.write(doc, json);
         }
         return failed > 0 ? QuantLensCommand.JOB_FAILED : QuantLensCommand.OK;
+    }
+
+    private ModelExecutor executor(ExecContext ctx) {
+        ModelExecutor fp32 = ModelExecutor.fp32(KernelRegistry.standard(), ctx);
+        RuntimeOptions opts = RuntimeOptions.defaults().withRequantMode(RequantMode.FLOAT);
+        ModelExecutor int8 = model -> QdqModelRunner.load(model, opts, ctx)::run;
+        return switch (engine) {
+            case fp32 -> fp32;
+            case int8 -> int8;
+            case auto -> ModelExecutor.choosing(QdqModelRunner::hasIntegerOnlyOps, int8, fp32);
+        };
     }
 }

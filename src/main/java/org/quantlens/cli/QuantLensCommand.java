@@ -12,9 +12,11 @@ import picocli.CommandLine.ScopeType;
  * {@code quantlens}: the top-level command. Exit status (CONTRACTS.md): 0 success; 1 the job ran and failed;
  * 2 bad input or usage, with one line on stderr naming the file and the problem (a stack trace only with --debug).
  */
-@Command(name = "quantlens", mixinStandardHelpOptions = true, versionProvider = QuantLensCommand.Version.class,
+@Command(name = "quantlens", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = QuantLensCommand.Version.class,
         description = "INT8 post-training quantization: inspect, run, calibrate and check ONNX models.",
         subcommands = {AppCommand.class, InspectCommand.class, RunCommand.class, CalibrateCommand.class, RangeCommand.class, ConformanceCommand.class,
+                EvaluateCommand.class, ExportCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuantLensCommand implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;

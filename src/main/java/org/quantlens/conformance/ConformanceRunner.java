@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.quantlens.exec.Engine;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.UnsupportedOperatorException;
@@ -27,20 +26,25 @@ import org.quantlens.tensor.TensorProtoFormat;
  * Runs ONNX backend conformance tests: each test is a folder with {@code model.onnx} and
  * {@code test_data_set_*}/{@code input_<i>.pb}, {@code output_<j>.pb}. Input i feeds the model's i-th graph input
  * (initializers excluded), output j is compared with the i-th graph output by {@link TensorComparison}.
- * A model the engine cannot load for an unsupported operator is "unsupported"; anything else going wrong is a
- * "fail" with the reason, never an exception out of {@link #run}.
+ * A model the executor cannot load for an unsupported operator is "unsupported"; anything else going wrong is a
+ * "fail" with the reason, never an exception out of {@link #run}. The executor is the FP32 engine unless another
+ * {@link ModelExecutor} is given (e.g. one that sends quantized models to the INT8 runtime).
  */
 public final class ConformanceRunner {
     private final double rtol;
     private final double atol;
-    private final KernelRegistry registry;
-    private final ExecContext ctx;
+    private final ModelExecutor executor;
 
+    /** Runs every model through the FP32 engine with {@code registry}'s kernels. */
     public ConformanceRunner(double rtol, double atol, KernelRegistry registry, ExecContext ctx) {
+        this(rtol, atol, ModelExecutor.fp32(registry, ctx));
+    }
+
+    /** Runs every model through {@code executor}. */
+    public ConformanceRunner(double rtol, double atol, ModelExecutor executor) {
         this.rtol = rtol;
         this.atol = atol;
-        this.registry = registry;
-        this.ctx = ctx;
+        this.executor = executor;
     }
 
     /**
@@ -80,11 +84,11 @@ public final class ConformanceRunner {
     /** Runs one test folder. */
     public ConformanceResult run(Path testDir) {
         String name = testDir.getFileName().toString();
-        Engine engine;
+        ModelExecutor.LoadedModel engine;
         Model model;
         try {
             model = OnnxReader.read(testDir.resolve("model.onnx"));
-            engine = new Engine(model, registry, ctx);
+            engine = executor.load(model);
         } catch (UnsupportedOperatorException e) {
             return new ConformanceResult(name, ConformanceResult.UNSUPPORTED, e.getMessage());
         } catch (InvalidInputException e) {
@@ -120,7 +124,7 @@ public final class ConformanceRunner {
     private record SetOutcome(String problem, double maxAbs, double maxRel) {
     }
 
-    private SetOutcome runDataSet(Engine engine, Model model, Path set) {
+    private SetOutcome runDataSet(ModelExecutor.LoadedModel engine, Model model, Path set) {
         List<ValueInfo> inputs = model.graph().inputs();
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         for (int i = 0; ; i++) {
@@ -133,7 +137,7 @@ public final class ConformanceRunner {
             }
             feeds.put(inputs.get(i).name(), TensorProtoFormat.readFile(p).tensor());
         }
-        Map<String, Tensor> outs = engine.run(feeds, org.quantlens.exec.ActivationTap.NONE, CancellationToken.none());
+        Map<String, Tensor> outs = engine.run(feeds);
         List<String> outNames = model.graph().outputNames();
         double maxAbs = 0;
         double maxRel = 0;

@@ -3,6 +3,7 @@ package org.quantlens.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.quantlens.exec.KernelFactory;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
 import org.quantlens.ir.Graph;
@@ -14,6 +15,7 @@ import org.quantlens.runtime.reference.QElementwiseKernels;
 import org.quantlens.runtime.reference.QGemmKernel;
 import org.quantlens.runtime.reference.QPoolKernels;
 import org.quantlens.runtime.reference.Requantizer;
+import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -24,10 +26,18 @@ import org.quantlens.tensor.Tensor;
  *   <li>AveragePool, GlobalAveragePool, Relu, Clip, Concat: the output's entry, else the input's parameters
  *       (Concat: only when all inputs share them);</li>
  *   <li>MaxPool and data movement (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Slice, Gather, Identity): the
- *       input's parameters, whatever the table says, since they only pick or move codes.</li>
+ *       input's parameters, whatever the table says, since they only pick or move codes;</li>
+ *   <li>operators that carry their own quantization ({@link #NATIVE}: QuantizeLinear, DequantizeLinear,
+ *       QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger) run their own kernel from the builder's registry
+ *       (none there: no integer step) on whatever they are given; their output has parameters only when its scale
+ *       and zero point are constant single values and it is not a graph output (a graph output keeps the
+ *       operator's own type).</li>
  * </ul>
  */
 final class IntegerSteps {
+    /** Operators whose inputs and outputs are already codes, scales and zero points (see the class doc). */
+    static final Set<String> NATIVE = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
+            "ConvInteger", "MatMulInteger");
     private static final Set<String> MOVERS =
             Set.of("Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Gather", "Identity");
 
@@ -66,6 +76,9 @@ final class IntegerSteps {
     /** The integer step for {@code n}, or null; may throw IllegalArgumentException/KernelException (caller falls back). */
     Built build(Node n) {
         String op = n.opType();
+        if (n.domain().isEmpty() && NATIVE.contains(op) && n.outputs().size() == 1) {
+            return nativeStep(n);
+        }
         QuantParams x = n.hasInput(0) ? c.params(n.input(0)) : null;
         if (!n.domain().isEmpty() || n.outputs().size() != 1 || (x == null && !op.equals("Concat"))) {
             return null;
@@ -79,6 +92,38 @@ final class IntegerSteps {
             case "Relu", "Clip" -> activation(n, x);
             case "Concat" -> concat(n);
             default -> MOVERS.contains(op) ? simple(n, x, c.fp32().find(op).create(n, c.opset(n))) : null;
+        };
+    }
+
+    private Built nativeStep(Node n) {
+        KernelFactory f = c.fp32().find(n.opType());
+        if (f == null) {
+            return null;
+        }
+        String out = n.outputs().get(0);
+        int scaleInput = switch (n.opType()) {
+            case "QuantizeLinear" -> 1;
+            case "QLinearConv", "QLinearMatMul" -> 6;
+            default -> -1;
+        };
+        QuantParams p = scaleInput < 0 || c.graph().outputNames().contains(out) ? null : constantParams(n, scaleInput);
+        return new Built(step(n, n.opType(), out, f.create(n, c.opset(n))), out, p, null);
+    }
+
+    /** {@code QuantParams} from constant single-value scale (input i) and zero point (input i + 1), else null. */
+    private QuantParams constantParams(Node n, int i) {
+        Tensor s = c.graph().initializers().get(n.input(i));
+        Tensor z = n.hasInput(i + 1) ? c.graph().initializers().get(n.input(i + 1)) : null;
+        if (s == null || s.size() != 1 || (n.hasInput(i + 1) && z == null) || (z != null && z.size() != 1)
+                || (z == null && n.attrInt("output_dtype", 0) != 0)) {
+            return null;
+        }
+        DType t = z == null ? org.quantlens.tensor.DType.UINT8 : z.dtype();
+        int zp = z == null ? 0 : (int) z.getLong(0);
+        return switch (t) {
+            case UINT8 -> new QuantParams((float) s.getDouble(0), zp, 0, 255);
+            case INT8 -> new QuantParams((float) s.getDouble(0), zp, -128, 127);
+            default -> null;
         };
     }
 

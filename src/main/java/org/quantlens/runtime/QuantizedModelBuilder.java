@@ -123,7 +123,9 @@ public final class QuantizedModelBuilder {
                 IntegerSteps.Built b = tryInteger(integer, n);
                 if (b != null) {
                     steps.add(b.step());
-                    params.put(b.output(), b.outParams());
+                    if (b.outParams() != null) {
+                        params.put(b.output(), b.outParams());
+                    }
                     if (b.fused() != null) {
                         absorbed.add(b.fused());
                     }

@@ -39,6 +39,16 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasItsOwnHelp() {
+        for (String c : new String[] {"inspect", "run", "conformance", "calibrate", "range", "evaluate", "export",
+            "import", "app"}) {
+            Outcome o = run(c, "--help");
+            assertEquals(0, o.status(), c + ": " + o.err());
+            assertTrue(o.out().contains("Usage: quantlens " + c), o.out());
+        }
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorOnOneLine() {
         Outcome o = run("inspect", "--frobnicate", "x.onnx");
         assertEquals(2, o.status());
@@ -121,8 +131,21 @@ class CliTest {
     @Test
     void conformanceReportsUnsupportedOperatorsWithoutFailing(@TempDir Path dir) throws Exception {
         Path test = SharedFixtures.require("onnx-node-tests/test_matmulinteger");
-        Outcome o = run("conformance", test.toString());
+        Outcome o = run("conformance", test.toString(), "--engine", "fp32");
         assertEquals(0, o.status(), o.out() + o.err());
         assertTrue(o.out().contains("unsupported"), o.out());
+    }
+
+    @Test
+    void conformanceRunsTheQuantizedOperatorTestsThroughTheInt8Runtime(@TempDir Path dir) throws Exception {
+        Path tests = SharedFixtures.require("onnx-node-tests");
+        Path json = dir.resolve("r.json");
+        Outcome o = run("conformance", tests.toString(), "--only",
+                "test_qlinearconv,test_qlinearmatmul_,test_convinteger_,test_matmulinteger", "--json", json.toString());
+        assertEquals(0, o.status(), o.out() + o.err());
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        assertEquals(7, doc.get("passed").asInt(), o.out());
+        assertEquals(0, doc.get("unsupported").asInt(), o.out());
+        assertEquals(0, doc.get("failed").asInt(), o.out());
     }
 }

@@ -20,6 +20,9 @@ import org.quantlens.tensor.Tensor;
  * Products fit in int; the sum is kept in long and saturated to int32 before requantization (a real int32
  * accumulator would wrap only for more than ~33 000 taps). Depthwise is {@code group == C}. The weights and bias were
  * quantized when the model was built; the node's weight/bias inputs are ignored at run time.
+ *
+ * <p>Without a requantizer ({@code requant == null}, ONNX ConvInteger) the output is the int32 accumulator itself,
+ * {@code y[n, m, oh, ow] = acc} (saturated to int32), as an INT32 tensor.
  */
 public final class QConvKernel implements OpKernel {
     private final Node node;
@@ -36,8 +39,9 @@ public final class QConvKernel implements OpKernel {
      * @param w      weight codes, row-major {@code [M, C/group, kH, kW]}
      * @param wZero  weight zero point per output channel (length M)
      * @param bias   int32 bias per output channel (scale {@code s_x * s_w[m]}, zero point 0), or null
-     * @param x      input parameters
-     * @param y      output parameters
+     * @param x      input parameters (only the zero point is read)
+     * @param y      output parameters, or null with {@code requant == null}
+     * @param requant the output stage, or null for int32 accumulators
      */
     public QConvKernel(Node node, int[] w, int[] wShape, int[] wZero, int[] bias, QuantParams x, QuantParams y,
                        Requantizer requant) {
@@ -99,12 +103,14 @@ public final class QConvKernel implements OpKernel {
                                 }
                             }
                         }
-                        out[(nm * g.outH() + oh) * g.outW() + ow] =
-                                requant.apply(QuantTensors.saturateToInt(acc), requant.channels() == 1 ? 0 : m);
+                        int acc32 = QuantTensors.saturateToInt(acc);
+                        out[(nm * g.outH() + oh) * g.outW() + ow] = requant == null ? acc32
+                                : requant.apply(acc32, requant.channels() == 1 ? 0 : m);
                     }
                 }
             }
         });
-        return new Tensor[] {QuantTensors.fromCodes(out, Shape.of(n, outC, g.outH(), g.outW()), y)};
+        Shape outShape = Shape.of(n, outC, g.outH(), g.outW());
+        return new Tensor[] {requant == null ? Tensor.ofInts(outShape, out) : QuantTensors.fromCodes(out, outShape, y)};
     }
 }

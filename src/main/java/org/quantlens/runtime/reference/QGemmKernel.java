@@ -17,7 +17,8 @@ import org.quantlens.tensor.Tensor;
  * Rows {@code r} are every leading index of A: Gemm takes A as [M, K] (or [K, M] with {@code transA}); MatMul takes
  * A as [..., M, K] and returns [..., M, N]. B is stored as [K, N] (a transB weight was transposed when the model was
  * built). The sum is kept in long and saturated to int32 before requantization. {@code K = 0} gives
- * {@code acc = bias}.
+ * {@code acc = bias}. Without a requantizer ({@code requant == null}, ONNX MatMulInteger) the output is the int32
+ * accumulator itself, as an INT32 tensor.
  */
 public final class QGemmKernel implements OpKernel {
     private final int[] b;
@@ -37,6 +38,9 @@ public final class QGemmKernel implements OpKernel {
      * @param bias   int32 bias per column (scale {@code s_a * s_b[j]}), or null
      * @param transA Gemm's transA (A given as [K, M])
      * @param matMul true for MatMul's batched [..., M, K] A, false for Gemm's 2-D A
+     * @param a      A's parameters (only the zero point is read)
+     * @param y      output parameters, or null with {@code requant == null}
+     * @param requant the output stage, or null for int32 accumulators
      */
     public QGemmKernel(int[] b, int k, int n, int[] bZero, int[] bias, boolean transA, boolean matMul,
                        QuantParams a, QuantParams y, Requantizer requant) {
@@ -79,7 +83,8 @@ public final class QGemmKernel implements OpKernel {
                         int av = transA ? q[kk * rowsF + r] : q[r * k + kk];
                         acc += (av - za) * (b[kk * n + j] - bZero[j]);
                     }
-                    out[r * n + j] = requant.apply(QuantTensors.saturateToInt(acc), requant.channels() == 1 ? 0 : j);
+                    int acc32 = QuantTensors.saturateToInt(acc);
+                    out[r * n + j] = requant == null ? acc32 : requant.apply(acc32, requant.channels() == 1 ? 0 : j);
                 }
             }
         });
@@ -89,7 +94,8 @@ public final class QGemmKernel implements OpKernel {
         } else {
             outDims[outDims.length - 1] = n;
         }
-        return new Tensor[] {QuantTensors.fromCodes(out, Shape.of(outDims), y)};
+        return new Tensor[] {requant == null ? Tensor.ofInts(Shape.of(outDims), out)
+                : QuantTensors.fromCodes(out, Shape.of(outDims), y)};
     }
 
     /** The product of all dims but the last (MatMul's batch and M). */
