@@ -55,6 +55,7 @@ public final class HistogramChart {
         plot.addDomainMarker(maxMarker, Layer.FOREGROUND);
         plot.addAnnotation(grid, false);
         chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.PLAIN, 12), plot, false);
+        alignAxes(plot);
         setDark(false);
     }
 
@@ -121,6 +122,17 @@ public final class HistogramChart {
             maxMarker.setValue(hi);
             updateShades();
         });
+    }
+
+    /**
+     * Fixed room for the axes left and right of the data area, the same in the histogram and in the search-curve
+     * chart under it, so both data areas span the same pixels and a threshold lines up with its value above.
+     */
+    static void alignAxes(XYPlot p) {
+        org.jfree.chart.axis.AxisSpace s = new org.jfree.chart.axis.AxisSpace();
+        s.setLeft(62);
+        s.setRight(52);
+        p.setFixedRangeAxisSpace(s);
     }
 
     /** The integer grid of the current clip range (drawn when zoomed in far enough). */

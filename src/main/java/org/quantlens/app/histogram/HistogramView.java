@@ -154,14 +154,15 @@ public final class HistogramView {
         javafx.scene.shape.Rectangle swatch = new javafx.scene.shape.Rectangle(10, 10,
                 javafx.scene.paint.Color.rgb(c.getRed(), c.getGreen(), c.getBlue()));
         Label name = new Label(m.method().cliName());
-        name.setMinWidth(92);
-        Label range = new Label(Format.number(m.lo()) + " … " + Format.number(m.hi()));
+        name.setMinWidth(88);
+        Label range = new Label(short3(m.lo()) + " … " + short3(m.hi()));
+        range.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         range.getStyleClass().add("metric-value");
         range.setMaxWidth(Double.MAX_VALUE);
         javafx.scene.layout.HBox.setHgrow(range, javafx.scene.layout.Priority.ALWAYS);
         Button adopt = new Button("Adopt");
         adopt.setId("adopt-" + m.method().cliName());
-        adopt.getStyleClass().addAll("small", "flat");
+        adopt.getStyleClass().add("small");
         adopt.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         adopt.setOnAction(e -> vm.adopt(m));
         javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(6, swatch, name, range, adopt);
@@ -171,6 +172,16 @@ public final class HistogramView {
             name.setText(name.getText() + " ⚠");
         }
         return row;
+    }
+
+    /** Three significant digits: the method list is narrow and the exact value is one click away. */
+    static String short3(double v) {
+        if (v == 0 || Double.isNaN(v)) {
+            return Format.number(v);
+        }
+        double a = Math.abs(v);
+        return a >= 1e-2 && a < 1e4 ? String.format(java.util.Locale.ROOT, "%.3g", v).replaceAll("(\\.\\d*?)0+$", "$1")
+                .replaceAll("\\.$", "") : String.format(java.util.Locale.ROOT, "%.2e", v);
     }
 
     /** The chart, for dark/light colours and snapshots. */

@@ -9,15 +9,14 @@ import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The small chart under the histogram: the KL divergence (left axis) and the mse (right axis) against the
  * candidate threshold, as the last searches of the shown tensor left them, each with its minimum marked by a
- * dashed line. Undefined (+Inf) points are left out. Shares the histogram's domain range so thresholds line up.
+ * dashed line. Undefined (+Inf) points are left out. Shares the histogram's domain range and axis spaces
+ * ({@link HistogramChart#alignAxes}) so a threshold sits right under the same value of the histogram.
  */
 public final class SearchCurveChart {
     private static final Color KL = new Color(0x8250df);
@@ -48,9 +47,8 @@ public final class SearchCurveChart {
         plot.mapDatasetToRangeAxis(1, 1);
         plot.addDomainMarker(klMin);
         plot.addDomainMarker(mseMin);
-        chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.PLAIN, 11), plot, true);
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.RIGHT);
+        chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.PLAIN, 11), plot, false);
+        HistogramChart.alignAxes(plot);
         setDark(false);
     }
 
@@ -75,7 +73,8 @@ public final class SearchCurveChart {
     private void show(SearchCurve klCurve, SearchCurve mseCurve) {
         this.kl = klCurve;
         this.mse = mseCurve;
-        plot.setDataset(0, dataset(klCurve, "KL (" + (klCurve == null ? "none" : klCurve.method()) + ")"));
+        plot.setDataset(0, dataset(klCurve, "KL"));
+        plot.getRangeAxis(0).setLabel(klCurve == null ? "KL" : "KL (" + klCurve.method().cliName() + ")");
         plot.setDataset(1, dataset(mseCurve, "MSE"));
         place(klMin, klCurve);
         place(mseMin, mseCurve);
@@ -109,8 +108,6 @@ public final class SearchCurveChart {
         plot.setDomainGridlinePaint(grid);
         plot.setRangeGridlinePaint(grid);
         plot.setOutlinePaint(grid);
-        chart.getLegend().setBackgroundPaint(bg);
-        chart.getLegend().setItemPaint(fg);
         for (ValueAxis a : new ValueAxis[] {plot.getDomainAxis(), plot.getRangeAxis(0), plot.getRangeAxis(1)}) {
             a.setLabelPaint(fg);
             a.setTickLabelPaint(fg);
