@@ -21,13 +21,16 @@ final class ClipMarkerDragHandler extends AbstractMouseHandlerFX {
     private final HistogramChart chart;
     private final DoubleProperty min;
     private final DoubleProperty max;
+    private final javafx.beans.property.BooleanProperty dragging;
     private DoubleProperty dragged;
 
-    ClipMarkerDragHandler(HistogramChart chart, DoubleProperty min, DoubleProperty max) {
+    ClipMarkerDragHandler(HistogramChart chart, DoubleProperty min, DoubleProperty max,
+                          javafx.beans.property.BooleanProperty dragging) {
         super("clip-markers", false, false, false, false);
         this.chart = chart;
         this.min = min;
         this.max = max;
+        this.dragging = dragging;
     }
 
     /** Installs the handler and the hover cursor on {@code canvas}. */
@@ -44,6 +47,9 @@ final class ClipMarkerDragHandler extends AbstractMouseHandlerFX {
             return false;
         }
         dragged = markerNear(canvas, e.getX());
+        if (dragged != null) {
+            dragging.set(true);
+        }
         return dragged != null;
     }
 
@@ -61,6 +67,7 @@ final class ClipMarkerDragHandler extends AbstractMouseHandlerFX {
     public void handleMouseReleased(ChartCanvas canvas, MouseEvent e) {
         dragged = null;
         canvas.clearLiveHandler();
+        dragging.set(false);
     }
 
     /** The property of the marker within GRAB_PIXELS of canvas x, the nearer one if both are; else null. */

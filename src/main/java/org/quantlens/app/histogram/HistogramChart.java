@@ -35,6 +35,8 @@ public final class HistogramChart {
     private final ValueMarker maxMarker = marker();
     private final IntervalMarker belowShade = shade();
     private final IntervalMarker aboveShade = shade();
+    private final QuantGridAnnotation grid = new QuantGridAnnotation();
+    private final java.util.List<ValueMarker> methodMarkers = new java.util.ArrayList<>();
     private TensorHistogram histogram;
     private boolean logY;
 
@@ -51,7 +53,9 @@ public final class HistogramChart {
         plot.addDomainMarker(aboveShade, Layer.BACKGROUND);
         plot.addDomainMarker(minMarker, Layer.FOREGROUND);
         plot.addDomainMarker(maxMarker, Layer.FOREGROUND);
+        plot.addAnnotation(grid, false);
         chart = new JFreeChart(null, new Font(Font.SANS_SERIF, Font.PLAIN, 12), plot, false);
+        alignAxes(plot);
         setDark(false);
     }
 
@@ -73,6 +77,24 @@ public final class HistogramChart {
 
     /** Shows {@code h} (null clears the plot) on a linear or log count axis. */
     public void setHistogram(TensorHistogram h, boolean log) {
+        batch(() -> showHistogram(h, log));
+    }
+
+    /**
+     * Runs {@code changes} with the chart's change events held back, then redraws once: the canvas redraws
+     * synchronously on every event, and a histogram swap or a marker move fires several.
+     */
+    private void batch(Runnable changes) {
+        boolean was = chart.isNotify();
+        chart.setNotify(false);
+        try {
+            changes.run();
+        } finally {
+            chart.setNotify(was);
+        }
+    }
+
+    private void showHistogram(TensorHistogram h, boolean log) {
         this.histogram = h;
         this.logY = log;
         plot.setRangeAxis(log ? logAxis() : linearAxis());
@@ -95,9 +117,77 @@ public final class HistogramChart {
 
     /** Moves the clip markers and the shading. */
     public void setClip(double lo, double hi) {
-        minMarker.setValue(lo);
-        maxMarker.setValue(hi);
-        updateShades();
+        batch(() -> {
+            minMarker.setValue(lo);
+            maxMarker.setValue(hi);
+            updateShades();
+        });
+    }
+
+    /**
+     * Fixed room for the axes left and right of the data area, the same in the histogram and in the search-curve
+     * chart under it, so both data areas span the same pixels and a threshold lines up with its value above.
+     */
+    static void alignAxes(XYPlot p) {
+        org.jfree.chart.axis.AxisSpace s = new org.jfree.chart.axis.AxisSpace();
+        s.setLeft(62);
+        s.setRight(52);
+        p.setFixedRangeAxisSpace(s);
+    }
+
+    /** The integer grid of the current clip range (drawn when zoomed in far enough). */
+    public void setGrid(double scale, int zeroPoint, int qmin, int qmax) {
+        grid.setGrid(scale, zeroPoint, qmin, qmax);
+    }
+
+    /** Levels the grid drew at the last repaint (0 when zoomed out too far). */
+    public int gridLevelsDrawn() {
+        return grid.drawnLevels();
+    }
+
+    /**
+     * Thin dashed markers where each method would clip: its upper end, and its lower end when that is below 0
+     * (a lower end of 0 is where every ReLU output starts and would only pile lines on the axis).
+     */
+    public void setMethodRanges(java.util.List<MethodRange> ranges) {
+        batch(() -> placeMethodMarkers(ranges));
+    }
+
+    private void placeMethodMarkers(java.util.List<MethodRange> ranges) {
+        methodMarkers.forEach(m -> plot.removeDomainMarker(m, Layer.FOREGROUND));
+        methodMarkers.clear();
+        for (MethodRange r : ranges) {
+            Color c = methodColour(r.method());
+            methodMarkers.add(thin(r.hi(), c));
+            if (r.lo() < 0) {
+                methodMarkers.add(thin(r.lo(), c));
+            }
+        }
+        methodMarkers.forEach(m -> plot.addDomainMarker(m, Layer.FOREGROUND));
+    }
+
+    /** The markers {@link #setMethodRanges} placed, for tests. */
+    public java.util.List<ValueMarker> methodMarkers() {
+        return java.util.List.copyOf(methodMarkers);
+    }
+
+    /** One colour per method, the same in the chart and in the legend beside it. */
+    public static Color methodColour(org.quantlens.calib.search.RangeMethod m) {
+        return switch (m) {
+            case MINMAX -> new Color(0x57606a);
+            case EMA -> new Color(0x9a6700);
+            case PERCENTILE -> new Color(0x0969da);
+            case KL_TENSORRT -> new Color(0x8250df);
+            case KL_ONNXRUNTIME -> new Color(0xbf3989);
+            case KL_NCNN -> new Color(0xcf222e);
+            case MSE -> new Color(0x1a7f37);
+            case ACIQ -> new Color(0x1b7c83);
+        };
+    }
+
+    private static ValueMarker thin(double v, Color c) {
+        return new ValueMarker(v, c, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                new float[] {3f, 3f}, 0f));
     }
 
     /** Chart colours for AtlantaFX's light or dark theme. */
@@ -107,6 +197,7 @@ public final class HistogramChart {
         Color grid = dark ? new Color(0x30363d) : new Color(0xd0d7de);
         chart.setBackgroundPaint(bg);
         plot.setBackgroundPaint(bg);
+        this.grid.setPaint(fg);
         plot.setDomainGridlinePaint(grid);
         plot.setRangeGridlinePaint(grid);
         plot.setOutlinePaint(grid);

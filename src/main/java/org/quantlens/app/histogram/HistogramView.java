@@ -7,6 +7,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
 import org.controlsfx.control.RangeSlider;
 import org.jfree.chart.fx.ChartViewer;
 import org.quantlens.app.layers.Format;
@@ -31,11 +32,24 @@ public final class HistogramView {
     @FXML private Label sqnrLabel;
     @FXML private Label cosineLabel;
     @FXML private Label clippedLabel;
+    @FXML private Label klLabel;
+    @FXML private Label roundingLabel;
+    @FXML private Label clippingLabel;
+    @FXML private StackPane curveHolder;
+    @FXML private VBox methodList;
+    @FXML private Button klSearchButton;
+    @FXML private Button mseSearchButton;
 
     private final HistogramChart chart = new HistogramChart();
+    private final SearchCurveChart curves = new SearchCurveChart();
     private ChartViewer viewer;
+    private ChartViewer curveViewer;
     private HistogramViewModel vm;
     private boolean syncing;
+    private double drawnLo = Double.NaN;
+    private double drawnHi = Double.NaN;
+    private double drawnScale = Double.NaN;
+    private int drawnZp;
 
     /** Binds the view to {@code model}; call once after loading the FXML. */
     public void bind(HistogramViewModel model) {
@@ -43,7 +57,20 @@ public final class HistogramView {
         viewer = new ChartViewer(chart.chart());
         viewer.setId("histogramChart");
         chartHolder.getChildren().add(viewer);
-        new ClipMarkerDragHandler(chart, vm.clipMinProperty(), vm.clipMaxProperty()).install(viewer.getCanvas());
+        new ClipMarkerDragHandler(chart, vm.clipMinProperty(), vm.clipMaxProperty(), vm.draggingProperty())
+                .install(viewer.getCanvas());
+        curveViewer = new ChartViewer(curves.chart());
+        curveViewer.setId("searchCurveChart");
+        curveHolder.getChildren().add(curveViewer);
+        klLabel.textProperty().bind(vm.klTextProperty());
+        roundingLabel.textProperty().bind(vm.roundingTextProperty());
+        clippingLabel.textProperty().bind(vm.clippingTextProperty());
+        vm.klCurveProperty().addListener((o, a, c) -> showCurves());
+        vm.mseCurveProperty().addListener((o, a, c) -> showCurves());
+        vm.methodRanges().addListener((javafx.collections.ListChangeListener<MethodRange>) c -> showMethods());
+        chart.plot().getDomainAxis().addChangeListener(e -> followDomain());
+        showCurves();
+        showMethods();
         titleLabel.textProperty().bind(vm.titleProperty());
         logYBox.selectedProperty().bindBidirectional(vm.logYProperty());
         resetButton.setOnAction(e -> vm.resetToMinMax());
@@ -57,6 +84,7 @@ public final class HistogramView {
         vm.logYProperty().addListener((o, a, log) -> chart.setLogY(log));
         vm.clipMinProperty().addListener((o, a, v) -> showClip());
         vm.clipMaxProperty().addListener((o, a, v) -> showClip());
+        vm.clipProperty().addListener((o, a, v) -> showClip());
         rangeSlider.lowValueProperty().addListener((o, a, v) -> fromSlider(vm.clipMinProperty(), v.doubleValue()));
         rangeSlider.highValueProperty().addListener((o, a, v) -> fromSlider(vm.clipMaxProperty(), v.doubleValue()));
         minField.setOnAction(e -> fromField(minField, vm.clipMinProperty()));
@@ -72,6 +100,88 @@ public final class HistogramView {
             }
         });
         showHistogram(vm.histogramProperty().get());
+    }
+
+    /** Wires the header's search buttons (the main view owns the searches and their progress). */
+    public void setSearchActions(Runnable kl, Runnable mse) {
+        klSearchButton.setOnAction(e -> kl.run());
+        mseSearchButton.setOnAction(e -> mse.run());
+    }
+
+    /** The search-curve chart under the histogram. */
+    public SearchCurveChart curves() {
+        return curves;
+    }
+
+    /** Chart colours for the theme. */
+    public void setDark(boolean dark) {
+        chart.setDark(dark);
+        curves.setDark(dark);
+    }
+
+    private void showCurves() {
+        curves.setCurves(vm.klCurveProperty().get(), vm.mseCurveProperty().get());
+        boolean any = curves.hasCurves();
+        curveHolder.setVisible(any);
+        curveHolder.setManaged(any);
+        followDomain();
+    }
+
+    private void followDomain() {
+        var r = chart.plot().getDomainAxis().getRange();
+        curves.setDomain(r.getLowerBound(), r.getUpperBound());
+    }
+
+    /** One line per method: colour swatch, name, range, and a button that clips there. */
+    private void showMethods() {
+        chart.setMethodRanges(vm.methodRanges());
+        methodList.getChildren().clear();
+        if (vm.methodRanges().isEmpty()) {
+            Label none = new Label(vm.tensorProperty().get() == null || vm.tensorProperty().get().calibration() == null
+                    ? "Calibrate to see where each method would clip." : "Computing…");
+            none.setWrapText(true);
+            none.getStyleClass().add("text-muted");
+            methodList.getChildren().add(none);
+            return;
+        }
+        for (MethodRange m : vm.methodRanges()) {
+            methodList.getChildren().add(methodRow(m));
+        }
+    }
+
+    private javafx.scene.Node methodRow(MethodRange m) {
+        java.awt.Color c = HistogramChart.methodColour(m.method());
+        javafx.scene.shape.Rectangle swatch = new javafx.scene.shape.Rectangle(10, 10,
+                javafx.scene.paint.Color.rgb(c.getRed(), c.getGreen(), c.getBlue()));
+        Label name = new Label(m.method().cliName());
+        name.setMinWidth(88);
+        Label range = new Label(short3(m.lo()) + " … " + short3(m.hi()));
+        range.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        range.getStyleClass().add("metric-value");
+        range.setMaxWidth(Double.MAX_VALUE);
+        javafx.scene.layout.HBox.setHgrow(range, javafx.scene.layout.Priority.ALWAYS);
+        Button adopt = new Button("Adopt");
+        adopt.setId("adopt-" + m.method().cliName());
+        adopt.getStyleClass().add("small");
+        adopt.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        adopt.setOnAction(e -> vm.adopt(m));
+        javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(6, swatch, name, range, adopt);
+        row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        if (!m.note().isEmpty()) {
+            javafx.scene.control.Tooltip.install(row, new javafx.scene.control.Tooltip(m.note()));
+            name.setText(name.getText() + " ⚠");
+        }
+        return row;
+    }
+
+    /** Three significant digits: the method list is narrow and the exact value is one click away. */
+    static String short3(double v) {
+        if (v == 0 || Double.isNaN(v)) {
+            return Format.number(v);
+        }
+        double a = Math.abs(v);
+        return a >= 1e-2 && a < 1e4 ? String.format(java.util.Locale.ROOT, "%.3g", v).replaceAll("(\\.\\d*?)0+$", "$1")
+                .replaceAll("\\.$", "") : String.format(java.util.Locale.ROOT, "%.2e", v);
     }
 
     /** The chart, for dark/light colours and snapshots. */
@@ -94,6 +204,7 @@ public final class HistogramView {
 
     private void showHistogram(TensorHistogram h) {
         chart.setHistogram(h, vm.logYProperty().get());
+        drawnLo = Double.NaN; // the shading depends on the histogram too: redraw the clip
         boolean has = h != null;
         rangeSlider.setDisable(!has);
         minField.setDisable(!has);
@@ -105,7 +216,19 @@ public final class HistogramView {
     private void showClip() {
         double lo = vm.clipMinProperty().get();
         double hi = vm.clipMaxProperty().get();
-        chart.setClip(lo, hi);
+        var c = vm.clipProperty().get();
+        var spec = vm.specForGrid();
+        double scale = c != null && spec != null ? c.params().scale() : Double.NaN;
+        int zp = c != null ? c.params().zeroPoint() : 0;
+        // one redraw per change: the min, max and clip listeners all land here during one drag step
+        if (lo != drawnLo || hi != drawnHi || Double.compare(scale, drawnScale) != 0 || zp != drawnZp) {
+            drawnLo = lo;
+            drawnHi = hi;
+            drawnScale = scale;
+            drawnZp = zp;
+            chart.setGrid(scale, zp, spec == null ? 0 : spec.qmin(), spec == null ? 0 : spec.qmax());
+            chart.setClip(lo, hi);
+        }
         TensorHistogram h = vm.histogramProperty().get();
         syncing = true;
         try {

@@ -61,14 +61,14 @@ public final class LayerBrowserView {
 
     private void addColumns() {
         table.getColumns().setAll(java.util.List.of(
-                text("Name", 175, TensorRow::name),
-                text("Kind", 82, r -> r.kind().toString()),
+                text("Name", 165, TensorRow::name),
+                text("Kind", 76, r -> r.kind().toString()),
                 text("Op", 76, TensorRow::op),
                 text("Shape", 118, TensorRow::shape),
-                live("Observed range", 150, r -> Bindings.createStringBinding(
+                live("Observed range", 140, r -> Bindings.createStringBinding(
                         () -> r.stats() == null ? "" : r.stats().rangeText(), r.statsProperty())),
-                live("Clip range", 150, r -> clipText(r, ClipState::rangeText)),
-                live("Method", 70, r -> clipText(r, ClipState::method)),
+                live("Clip range", 140, r -> clipText(r, ClipState::rangeText)),
+                live("Method", 104, r -> clipText(r, ClipState::method)),
                 live("Scale / zp", 118, r -> clipText(r, ClipState::scaleZeroPointText)),
                 number("SQNR", 66, r -> metric(r, ErrorMetrics::sqnrDb)),
                 number("Clip %", 66, r -> metric(r, m -> 100 * m.fractionClipped())),

@@ -3,6 +3,8 @@ package org.quantlens.app.layers;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import org.quantlens.calib.ActivationStatistics;
+import org.quantlens.calib.CalibrationTable.ActivationEntry;
 import org.quantlens.calib.metrics.HistogramErrorModel;
 
 /**
@@ -18,6 +20,8 @@ public final class TensorRow {
     private final ObjectProperty<TensorStats> stats = new SimpleObjectProperty<>(this, "stats");
     private final ObjectProperty<ClipState> clip = new SimpleObjectProperty<>(this, "clip");
     private HistogramErrorModel errorModel;
+    private ActivationStatistics calibration;
+    private ActivationEntry calibrated;
 
     public TensorRow(TensorEntry e) {
         this.name = e.name();
@@ -75,6 +79,24 @@ public final class TensorRow {
             errorModel = s.histogram().errorModel();
         }
         return errorModel;
+    }
+
+    /**
+     * What the last calibration run learned about this activation (every method's range can be asked of it), or
+     * null (weights, or no calibration yet). Read-only once set, so background searches may read it.
+     */
+    public ActivationStatistics calibration() {
+        return calibration;
+    }
+
+    /** The calibration table's entry for this activation as the last calibration chose it, or null. */
+    public ActivationEntry calibrated() {
+        return calibrated;
+    }
+
+    void setCalibration(ActivationStatistics statistics, ActivationEntry entry) {
+        this.calibration = statistics;
+        this.calibrated = entry;
     }
 
     /** True when there is a histogram to show and clip. */

@@ -24,7 +24,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.StackPane;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -32,6 +31,7 @@ import javafx.util.StringConverter;
 import org.quantlens.app.fx.ErrorDialogs;
 import org.quantlens.app.histogram.HistogramView;
 import org.quantlens.app.layers.LayerBrowserView;
+import org.quantlens.calib.search.RangeMethod;
 import org.quantlens.quant.QuantScheme;
 
 /**
@@ -43,11 +43,10 @@ public final class MainView {
     @FXML private Menu recentMenu;
     @FXML private RadioMenuItem lightItem;
     @FXML private RadioMenuItem darkItem;
-    @FXML private ComboBox<String> methodBox;
+    @FXML private ComboBox<RangeMethod> methodBox;
     @FXML private ComboBox<QuantScheme> schemeBox;
     @FXML private ComboBox<Integer> bitsBox;
     @FXML private ToggleButton perChannelToggle;
-    @FXML private StackPane calibrateHolder;
     @FXML private Button calibrateButton;
     @FXML private MenuItem exportItem;
     @FXML private Label statusLabel;
@@ -64,6 +63,7 @@ public final class MainView {
         this.vm = model;
         layersController.bind(vm.layers());
         histogramController.bind(vm.histogram());
+        histogramController.setSearchActions(this::onKlSearch, this::onMseSearch);
         bindToolbar();
         statusLabel.textProperty().bind(vm.statusProperty());
         progressBar.progressProperty().bind(vm.progressProperty());
@@ -123,10 +123,9 @@ public final class MainView {
         bitsBox.getItems().setAll(MainViewModel.BITS);
         bitsBox.valueProperty().bindBidirectional(vm.bitsProperty());
         perChannelToggle.selectedProperty().bindBidirectional(vm.perChannelProperty());
-        calibrateButton.disableProperty().bind(vm.calibrateAvailableProperty().not());
-        // a disabled button gets no mouse events, so the reason hangs on its holder
-        Tooltip.install(calibrateHolder, new Tooltip("Calibrate: " + MainViewModel.CALIBRATE_PENDING));
-        exportItem.setText("Export… (coming with calibration)");
+        calibrateButton.disableProperty().bind(vm.calibrateAvailableProperty().not().or(vm.busyProperty()));
+        calibrateButton.setTooltip(new Tooltip("Run the model over the calibration data and choose every range with "
+                + "the selected method (Ctrl+R)"));
     }
 
     /** Switches AtlantaFX's stylesheet and the chart colours. */
@@ -134,7 +133,7 @@ public final class MainView {
         Application.setUserAgentStylesheet(t == Theme.DARK ? new PrimerDark().getUserAgentStylesheet()
                 : new PrimerLight().getUserAgentStylesheet());
         (t == Theme.DARK ? darkItem : lightItem).setSelected(true);
-        histogramController.chart().setDark(t == Theme.DARK);
+        histogramController.setDark(t == Theme.DARK);
     }
 
     private void fillRecent() {
@@ -181,6 +180,37 @@ public final class MainView {
         if (f != null) {
             vm.openData(f.toPath());
         }
+    }
+
+    @FXML
+    private void onCalibrate() {
+        vm.calibrate();
+    }
+
+    /** The toolbar's method when it is a KL variant, else TensorRT's. */
+    private RangeMethod klMethod() {
+        RangeMethod m = vm.methodProperty().get();
+        return m == RangeMethod.KL_ONNXRUNTIME || m == RangeMethod.KL_NCNN ? m : RangeMethod.KL_TENSORRT;
+    }
+
+    @FXML
+    private void onKlSearch() {
+        vm.searchSelected(klMethod());
+    }
+
+    @FXML
+    private void onKlSearchAll() {
+        vm.searchAll(klMethod());
+    }
+
+    @FXML
+    private void onMseSearch() {
+        vm.searchSelected(RangeMethod.MSE);
+    }
+
+    @FXML
+    private void onMseSearchAll() {
+        vm.searchAll(RangeMethod.MSE);
     }
 
     @FXML

@@ -43,13 +43,17 @@ public final class QuantLensApp extends Application {
         AppOptions o = options;
         boolean snapshot = o != null && o.snapshotDir() != null;
         placeWindow(stage, prefs, snapshot);
-        stage.setOnCloseRequest(e -> saveWindow(stage, prefs));
+        stage.setOnCloseRequest(e -> {
+            saveWindow(stage, prefs);
+            vm.flushProject();
+        });
         stage.show();
         if (o == null) {
             return;
         }
         if (snapshot) {
             view.setShowDialogs(false);
+            vm.setAutosave(false);
             vm.failureProperty().addListener((obs, a, f) -> {
                 if (f != null) {
                     System.err.println("quantlens: " + f.what() + ": " + f.message());

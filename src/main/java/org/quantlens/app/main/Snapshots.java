@@ -45,8 +45,13 @@ final class Snapshots {
             finish.run();
             return;
         }
+        // show the KL curve of the selected tensor too (a no-op without calibration)
+        if (vm.layers().selectedProperty().get() != null
+                && vm.layers().selectedProperty().get().calibration() != null) {
+            vm.searchSelected(org.quantlens.calib.search.RangeMethod.KL_TENSORRT);
+        }
         view.applyTheme(Theme.LIGHT);
-        later(() -> {
+        whenIdle(vm, 100, () -> later(() -> {
             shoot(view.root(), dir.resolve("main-light.png"), written, status);
             shoot(view.histogram().root(), dir.resolve("histogram.png"), written, status);
             view.applyTheme(Theme.DARK);
@@ -55,7 +60,18 @@ final class Snapshots {
                 view.applyTheme(original);
                 finish.run();
             });
-        });
+        }));
+    }
+
+    /** Runs {@code r} once the view model's background job is done (polling, at most {@code tries} times). */
+    private static void whenIdle(MainViewModel vm, int tries, Runnable r) {
+        if (!vm.busyProperty().get() || tries <= 0) {
+            r.run();
+            return;
+        }
+        PauseTransition p = new PauseTransition(Duration.millis(100));
+        p.setOnFinished(e -> whenIdle(vm, tries - 1, r));
+        p.play();
     }
 
     private static void later(Runnable r) {

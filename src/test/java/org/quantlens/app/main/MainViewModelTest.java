@@ -66,7 +66,12 @@ class MainViewModelTest {
     }
 
     @Test
-    void calibrateStaysDisabledUntilTheEngineLands() {
+    void calibrateIsAvailableOnceAModelAndItsDataAreOpen() {
         assertFalse(vm.calibrateAvailableProperty().get());
+        Path model = SharedFixtures.require("reference/digits_lenet/model.onnx");
+        vm.openModel(model);
+        assertFalse(vm.calibrateAvailableProperty().get(), "a model alone has nothing to calibrate with");
+        vm.openData(SharedFixtures.require("reference/digits_lenet/calib.npy"));
+        assertTrue(vm.calibrateAvailableProperty().get());
     }
 }
