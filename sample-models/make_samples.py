@@ -133,14 +133,14 @@ class BasicBlock(nn.Module):
         self.bn1 = nn.BatchNorm2d(cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = nn.Sequential()
+        self.shortcut = None    # identity; no Identity node in the exported graph
         if stride != 1 or cin != cout:
             self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 
     def forward(self, x):
         y = F.relu(self.bn1(self.conv1(x)))
         y = self.bn2(self.conv2(y))
-        return F.relu(y + self.shortcut(x))
+        return F.relu(y + (x if self.shortcut is None else self.shortcut(x)))
 
 
 class ResNet(nn.Module):
@@ -203,8 +203,28 @@ def export(model, size, channels, path):
                       dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
     proto = onnx.load(path)
+    if inline_initializer_identities(proto):
+        onnx.save(proto, path)
     onnx.checker.check_model(proto, full_check=True)
     return proto
+
+
+def inline_initializer_identities(proto):
+    """Replace Identity(initializer) nodes by a copy of the initializer under the output's name.
+
+    torch.onnx deduplicates initializers with equal values and re-creates the duplicates through Identity nodes.
+    In the ResNet the bias of each block's last BN and of its shortcut BN receive identical gradients (both are
+    added before the same ReLU), so they stay equal and would show up as Identity nodes in the app.
+    """
+    inits = {t.name: t for t in proto.graph.initializer}
+    identities = [n for n in proto.graph.node if n.op_type == "Identity" and n.input[0] in inits]
+    for node in identities:
+        copy = onnx.TensorProto()
+        copy.CopyFrom(inits[node.input[0]])
+        copy.name = node.output[0]
+        proto.graph.initializer.append(copy)
+        proto.graph.node.remove(node)
+    return len(identities)
 
 
 def _attrs(node):
@@ -324,10 +344,6 @@ def write_sample(spec, images, labels, train_idx, test_idx):
     size_bytes = os.path.getsize(os.path.join(out_dir, "model.onnx"))
     print(f"{name}: acc={onnx_acc:.4f} onnx-vs-torch={max_err:.2e} png-vs-calib={png_err:.2e} "
           f"params={params} size={size_bytes} ops={counts}", flush=True)
-    return dict(name=name, dir=name, input_shape=[-1, channels, size, size], classes=10,
-                fp32_accuracy=round(onnx_acc, 4), default=spec["default"], color=spec["color"],
-                mean=mean, std=std, parameters=params, model_bytes=size_bytes, ops=counts,
-                eval_samples=len(y_eval), max_logit_diff=max_err, png_max_diff=png_err)
 
 
 def check_pngs_reproduce_calib(out_dir):
@@ -373,24 +389,33 @@ def write_teaching():
         np.save(os.path.join(out_dir, f"{name}.npy"), values.astype(np.float32))
 
 
+def manifest_entry(spec):
+    """Re-evaluate a model folder on disk (numpy interpreter, eval.npy) and describe it for manifest.json."""
+    out_dir = os.path.join(HERE, spec["name"])
+    logits = run_onnx(onnx.load(os.path.join(out_dir, "model.onnx")), np.load(os.path.join(out_dir, "eval.npy")))
+    accuracy = float((logits.argmax(1) == np.load(os.path.join(out_dir, "eval_labels.npy"))).mean())
+    return {"name": spec["name"], "dir": spec["name"],
+            "input_shape": [-1, spec["channels"], spec["size"], spec["size"]], "classes": 10,
+            "fp32_accuracy": round(accuracy, 4), "default": spec["default"],
+            "input": "input", "output": "logits", "model": "model.onnx", "preprocess": "preprocess.json",
+            "calib_images": "calib_images", "calib": "calib.npy", "eval": "eval.npy", "eval_labels": "eval_labels.npy"}
+
+
 def main():
+    """Arguments: model names to retrain (default: all). The manifest is rebuilt from every folder on disk."""
     only = set(sys.argv[1:])
     images, labels, train_idx, test_idx = load_split()
     print(f"train {len(train_idx)} / test {len(test_idx)}", flush=True)
-    entries = [write_sample(s, images, labels, train_idx, test_idx) for s in SPECS if not only or s["name"] in only]
+    for spec in SPECS:
+        if not only or spec["name"] in only:
+            write_sample(spec, images, labels, train_idx, test_idx)
     write_teaching()
-    if not only:
-        manifest = {"dataset": "UCI optical handwritten digits (sklearn load_digits), CC BY 4.0, Alpaydin & Kaynak 1998",
-                    "models": [{k: e[k] for k in ("name", "dir", "input_shape", "classes", "fp32_accuracy", "default")}
-                               | {"input": "input", "output": "logits", "model": "model.onnx",
-                                  "preprocess": "preprocess.json", "calib_images": "calib_images",
-                                  "calib": "calib.npy", "eval": "eval.npy", "eval_labels": "eval_labels.npy"}
-                               for e in entries]}
-        with open(os.path.join(HERE, "manifest.json"), "w") as f:
-            json.dump(manifest, f, indent=2)
-            f.write("\n")
-    with open("/tmp/quantlens_samples_last_run.json", "w") as f:
-        json.dump(entries, f, indent=2)
+    manifest = {"dataset": "UCI optical handwritten digits (sklearn load_digits), CC BY 4.0, Alpaydin & Kaynak 1998",
+                "input_shape_note": "-1 marks the dynamic batch axis N",
+                "models": [manifest_entry(s) for s in SPECS if os.path.exists(os.path.join(HERE, s["name"], "eval.npy"))]}
+    with open(os.path.join(HERE, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
 
 
 if __name__ == "__main__":
