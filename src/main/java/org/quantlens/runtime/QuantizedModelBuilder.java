@@ -15,6 +15,7 @@ import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
 import org.quantlens.exec.UnsupportedOperatorException;
 import org.quantlens.ir.BatchNormFolding;
+import org.quantlens.ir.ConstantNodes;
 import org.quantlens.ir.Graph;
 import org.quantlens.ir.Model;
 import org.quantlens.ir.Node;
@@ -65,7 +66,9 @@ public final class QuantizedModelBuilder {
      */
     public static QuantizedModel build(Model fp32, CalibrationTable table, RuntimeOptions opts,
                                        KernelRegistry fp32Kernels) {
-        Model model = opts.foldBatchNorm() ? BatchNormFolding.fold(fp32) : fp32;
+        // Constant nodes (PyTorch's ReLU6 bounds) as initializers, so Clip after Conv folds into its clamp.
+        Model constants = ConstantNodes.toInitializers(fp32);
+        Model model = opts.foldBatchNorm() ? BatchNormFolding.fold(constants) : constants;
         return new Run(model, table, opts, fp32Kernels).build();
     }
 
