@@ -28,7 +28,8 @@ import org.quantlens.tensor.Tensor;
  * {@code unsupported operator Foo (node bar)}), every attribute is valid, and the graph is acyclic with every
  * input produced somewhere. Running checks the feeds against the declared inputs, then executes in topological
  * order and releases each intermediate right after its last consumer, so peak memory is the live set, not the
- * whole graph. An {@link ActivationTap} sees each float tensor as it is made.
+ * whole graph. An {@link ActivationTap} sees each float tensor as it is made, except the outputs of
+ * {@code Constant} nodes, which are constants rather than activations.
  */
 public final class Engine {
     private final Graph graph;
@@ -37,6 +38,8 @@ public final class Engine {
     /** For each step, the values whose last reader is that step (released afterwards). */
     private final List<List<String>> releaseAfter;
     private final ExecContext ctx;
+    /** Steps that are Constant nodes: their outputs are constants, not activations, and are not tapped. */
+    private final boolean[] isConstant;
 
     /** Loads with the standard registry and one worker per processor. */
     public static Engine load(Model model) {
@@ -62,6 +65,10 @@ public final class Engine {
             }
         }
         this.releaseAfter = computeReleases();
+        this.isConstant = new boolean[order.size()];
+        for (int i = 0; i < order.size(); i++) {
+            isConstant[i] = order.get(i).opType().equals("Constant") && order.get(i).domain().isEmpty();
+        }
     }
 
     /**
@@ -168,7 +175,7 @@ public final class Engine {
                             + ") produced no value for output '" + name + "'");
                 }
                 env.put(name, t);
-                if (t.dtype() == DType.FLOAT32) {
+                if (t.dtype() == DType.FLOAT32 && !isConstant[step]) {
                     tap.onTensor(name, t);
                 }
             }

@@ -75,6 +75,19 @@ class EngineTest {
     }
 
     @Test
+    void tapSkipsConstantNodeOutputs() {
+        KernelRegistry r = toyRegistry();
+        r.register("Constant", (node, opset) -> (in, ctx) -> new Tensor[] {Tensor.scalar(6f)});
+        Model m = model(List.of(
+                Node.of("six", "Constant", List.of(), List.of("c")),
+                Node.of("first", "AddOne", List.of("x"), List.of("y"))), "y");
+        List<String> seen = new ArrayList<>();
+        new Engine(m, r, ExecContext.singleThreaded()).run(feed(0, 0), (name, v) -> seen.add(name),
+                CancellationToken.none());
+        assertEquals(List.of("x", "y"), seen);
+    }
+
+    @Test
     void unsupportedOperatorIsReportedAtLoadWithNodeName() {
         Model m = model(List.of(Node.of("bar", "Foo", List.of("x"), List.of("y"))), "y");
         InvalidInputException e = assertThrows(UnsupportedOperatorException.class, () -> engine(m));

@@ -57,6 +57,9 @@ public final class TensorCatalog {
                     out.add(weightEntry(in, n.opType(), g.initializers().get(in)));
                 }
             }
+            if (n.opType().equals("Constant")) {
+                continue; // a constant (e.g. PyTorch's ReLU6 bounds) is not an activation; the engine does not tap it
+            }
             for (String o : n.outputs()) {
                 ValueInfo info = infos.get(o);
                 boolean isFloat = info == null || info.dtype() == null || info.dtype() == DType.FLOAT32;
