@@ -30,6 +30,7 @@ import org.quantlens.onnx.OnnxReader;
 import org.quantlens.progress.CancellationToken;
 import org.quantlens.quant.QuantScheme;
 import org.quantlens.quant.QuantSpec;
+import org.quantlens.tensor.SafeText;
 import org.quantlens.tensor.AtomicFiles;
 import org.quantlens.tensor.InvalidInputException;
 import picocli.CommandLine.ArgGroup;
@@ -77,6 +78,11 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--weight-bits", defaultValue = "8", description = "Weight bits, 2..16 (default ${DEFAULT-VALUE}).")
     int weightBits;
 
+    @Option(names = "--weight-range", defaultValue = "restricted", paramLabel = "restricted|full",
+            description = "Symmetric weight codes: restricted [-127, 127] (ONNX Runtime, TensorRT; default) or "
+                    + "full [-128, 127] (PyTorch's qint8: scale = absmax/127.5).")
+    String weightRange;
+
     @ArgGroup(exclusive = true)
     Granularity granularity;
 
@@ -109,12 +115,22 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--histograms", paramLabel = "H.json", description = "Also save the histograms the method used.")
     Path histograms;
 
+    /** {@code --weight-range}: the restricted symmetric range, or the full one PyTorch's qint8 uses. */
+    private QuantSpec weightSpec(QuantSpec s) {
+        return switch (weightRange) {
+            case "restricted" -> s;
+            case "full" -> new QuantSpec(s.scheme(), s.bits(), s.reduceRange(), s.powerOfTwoScale(), false);
+            default -> throw new InvalidInputException("--weight-range must be restricted or full, got '"
+                    + SafeText.printable(weightRange, 40) + "'");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         RangeMethod m = MethodArgs.method(method);
         QuantScheme s = MethodArgs.scheme(scheme);
         QuantSpec activations = MethodArgs.spec(s, bits, "--bits");
-        QuantSpec weights = MethodArgs.spec(QuantScheme.INT8_SYMMETRIC, weightBits, "--weight-bits");
+        QuantSpec weights = weightSpec(MethodArgs.spec(QuantScheme.INT8_SYMMETRIC, weightBits, "--weight-bits"));
         RangeOptions options = MethodArgs.options(m, scheme, bits, percentile);
         CalibrationRun.Options runOptions = runOptions(m);
         Model model = OnnxReader.read(modelPath);

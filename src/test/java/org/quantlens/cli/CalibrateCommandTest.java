@@ -175,6 +175,25 @@ class CalibrateCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"digits_mlp", "digits_lenet"})
+    void perChannelWeightScalesEqualPyTorchsWithTheFullWeightRange(String model, @TempDir Path dir) throws Exception {
+        JsonNode table = calibrate(model, dir, "--weight-range", "full");
+        JsonNode torch = reference(model, "torch_observers.json").get("weights_per_channel_symmetric_qint8");
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = torch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode want = e.getValue().get("scales");
+            JsonNode got = table.get(e.getKey()).get("scale");
+            assertEquals(want.size(), got.size(), e.getKey() + " channels");
+            for (int c = 0; c < want.size(); c++) {
+                assertClose(want.get(c).asDouble(), got.get(c).asDouble(), 1e-6, 0, e.getKey() + " channel " + c);
+                checked++;
+            }
+        }
+        assertTrue(checked > 10, "channels checked: " + checked);
+    }
+
     /**
      * Beyond the acceptance list: with ONNX Runtime's one-call histograms rebuilt in a second pass, calibrate's
      * kl-onnxruntime and (symmetric, ORT's default) percentile reproduce ORT's calibrators end to end, up to the
