@@ -14,6 +14,18 @@ public record Curve(String name, double[] x, double[] y) {
         }
     }
 
+    /**
+     * The fractions of {@code values} in {@code bins} equal bins over [lo, hi] (values outside go to the end bins,
+     * non-finite ones are skipped).
+     */
+    public static Curve histogram(String name, float[] values, double lo, double hi, int bins) {
+        DisplayGrid g = new DisplayGrid(lo, hi, bins);
+        for (float v : values) {
+            g.add(v, 1);
+        }
+        return g.fractions(name);
+    }
+
     /** The sum of y (1 for a curve of fractions with no value outside the grid). */
     public double sum() {
         double s = 0;
