@@ -43,7 +43,9 @@ public final class FiguresViewModel {
     private final BooleanProperty weightsLogY = new SimpleBooleanProperty(this, "weightsLogY");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Open a model");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final BooleanProperty active = new SimpleBooleanProperty(this, "active", true);
     private final LatestTaskRunner runner;
+    private boolean stale;
 
     public FiguresViewModel(Executor background, Executor ui) {
         runner = new LatestTaskRunner(background, ui, new LatestTaskRunner.Listener() {
@@ -61,6 +63,11 @@ public final class FiguresViewModel {
         });
         modelPath.addListener((o, a, b) -> reload());
         dataPath.addListener((o, a, b) -> reload());
+        active.addListener((o, a, on) -> {
+            if (on && stale) {
+                reload();
+            }
+        });
         selectedWeight.addListener((o, a, b) -> updateChannels());
     }
 
@@ -71,6 +78,11 @@ public final class FiguresViewModel {
         if (model == null) {
             return;
         }
+        if (!active.get()) {
+            stale = true;
+            return;
+        }
+        stale = false;
         status.set("Measuring " + model.getFileName() + "…");
         runner.submit((token, progress) -> FigureData.load(model, data, FigureData.SAMPLES, token, progress),
                 this::apply, e -> status.set("Figures unavailable: " + Messages.oneLine(e)));
@@ -123,6 +135,14 @@ public final class FiguresViewModel {
 
     public void cancel() {
         runner.cancel();
+    }
+
+    /**
+     * While false (the view is hidden), model and data changes are only noted; the figures are computed when it
+     * turns true again, so a hidden view costs no background work.
+     */
+    public BooleanProperty activeProperty() {
+        return active;
     }
 
     public ObjectProperty<Path> modelPathProperty() {

@@ -55,6 +55,8 @@ public final class MainView {
     @FXML private Button cancelButton;
     @FXML private LayerBrowserView layersController;
     @FXML private HistogramView histogramController;
+    @FXML private javafx.scene.control.TabPane centerTabs;
+    private org.quantlens.app.figures.FeatureTabs features;
 
     private MainViewModel vm;
     private boolean showDialogs = true;
@@ -64,6 +66,8 @@ public final class MainView {
         this.vm = model;
         layersController.bind(vm.layers());
         histogramController.bind(vm.histogram());
+        features = org.quantlens.app.figures.FeatureTabs.install(centerTabs, vm.layers(), vm.modelPathProperty(),
+                vm.dataPathProperty(), histogramController.viewer(), e -> ErrorDialogs.show(window(), "Could not save", e));
         bindToolbar();
         statusLabel.textProperty().bind(vm.statusProperty());
         progressBar.progressProperty().bind(vm.progressProperty());
@@ -104,6 +108,11 @@ public final class MainView {
         return histogramController;
     }
 
+    /** The figures, playground and evaluation tabs and the export dialog. */
+    public org.quantlens.app.figures.FeatureTabs features() {
+        return features;
+    }
+
     private void bindToolbar() {
         methodBox.getItems().setAll(MainViewModel.METHODS);
         methodBox.valueProperty().bindBidirectional(vm.methodProperty());
@@ -126,7 +135,7 @@ public final class MainView {
         calibrateButton.disableProperty().bind(vm.calibrateAvailableProperty().not());
         // a disabled button gets no mouse events, so the reason hangs on its holder
         Tooltip.install(calibrateHolder, new Tooltip("Calibrate: " + MainViewModel.CALIBRATE_PENDING));
-        exportItem.setText("Export… (coming with calibration)");
+        exportItem.setOnAction(e -> features.showExportDialog(window()));
     }
 
     /** Switches AtlantaFX's stylesheet and the chart colours. */
@@ -135,6 +144,7 @@ public final class MainView {
                 : new PrimerLight().getUserAgentStylesheet());
         (t == Theme.DARK ? darkItem : lightItem).setSelected(true);
         histogramController.chart().setDark(t == Theme.DARK);
+        features.setDark(t == Theme.DARK);
     }
 
     private void fillRecent() {
