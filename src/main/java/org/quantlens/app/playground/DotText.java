@@ -27,8 +27,8 @@ public final class DotText {
         l.add(new String[] {"real multiplier", "M = s_x·s_w / s_y = " + n(d.realMultiplier())});
         l.add(new String[] {"fixed point", "M ≈ " + d.multiplier().multiplier() + " · 2^(" + d.multiplier().shift()
                 + " − 31) = " + n(d.multiplier().toDouble())});
-        l.add(new String[] {"requantized int8", "q_y = clamp(MultiplyByQuantizedMultiplier(acc) + z_y) = "
-                + d.requantized() + "   (float requantization: " + d.floatRequantized() + ")"});
+        l.add(new String[] {"requantized int8", "q_y = clamp(fixed-point acc·M + z_y) = "
+                + d.requantized() + "   (in float: " + d.floatRequantized() + ")"});
         l.add(new String[] {"float result", "s_y·(q_y − z_y) = " + n(d.result()) + "   exact Σ x·w = " + n(d.exact())
                 + "   error " + n(d.error())});
         return l;
