@@ -10,6 +10,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.xy.IntervalXYDataset;
 import org.jfree.data.xy.XYDataset;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
@@ -17,8 +18,8 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
  * quotes doubled; lines end with \n). Long format, one row per plotted point, so charts with series of different
  * lengths fit one table:
  * <ul>
- *   <li>XY plots: {@code series,x,y} plus {@code x_start,x_end} for interval (bar) data and {@code y_low,y_high}
- *       for y-interval (whisker) data;</li>
+ *   <li>XY plots: {@code series,x,y} plus {@code x_start,x_end} for interval (bar) data such as histograms and
+ *       {@code y_low,y_high} for y-interval (whisker) data;</li>
  *   <li>category plots: {@code series,category,value}.</li>
  * </ul>
  * Every dataset of the plot is written, in dataset order. Numbers are written with {@link Double#toString} (full
@@ -66,7 +67,7 @@ public final class ChartCsv {
             if (ds != null) {
                 sets.add(ds);
                 yIntervals |= ds instanceof YIntervalSeriesCollection;
-                intervals |= ds instanceof IntervalXYDataset && !(ds instanceof YIntervalSeriesCollection);
+                intervals |= hasXIntervals(ds);
             }
         }
         StringBuilder sb = new StringBuilder("series,x,y");
@@ -77,7 +78,7 @@ public final class ChartCsv {
                     List<String> f = new ArrayList<>(List.of(ds.getSeriesKey(s).toString(), num(ds.getXValue(s, i)),
                             num(ds.getYValue(s, i))));
                     if (intervals) {
-                        boolean has = ds instanceof IntervalXYDataset && !(ds instanceof YIntervalSeriesCollection);
+                        boolean has = hasXIntervals(ds);
                         f.add(has ? num(((IntervalXYDataset) ds).getStartXValue(s, i)) : "");
                         f.add(has ? num(((IntervalXYDataset) ds).getEndXValue(s, i)) : "");
                     }
@@ -91,6 +92,15 @@ public final class ChartCsv {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * True for data whose x intervals mean something (histogram bars); XYSeriesCollection and the y-interval
+     * collection also implement IntervalXYDataset but only with made-up widths.
+     */
+    private static boolean hasXIntervals(XYDataset ds) {
+        return ds instanceof IntervalXYDataset && !(ds instanceof YIntervalSeriesCollection)
+                && !(ds instanceof XYSeriesCollection);
     }
 
     private static void row(StringBuilder sb, String... fields) {
