@@ -42,8 +42,14 @@ public final class EvaluateViewModel {
     private final ObjectProperty<Path> labels = new SimpleObjectProperty<>(this, "labels");
     private final ReadOnlyObjectWrapper<EvaluationReport> report = new ReadOnlyObjectWrapper<>(this, "report");
     private final ObservableList<EvaluationReport.Layer> layers = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<EvaluationReport.Layer> layersView = FXCollections.unmodifiableObservableList(layers);
     private final ObservableList<String> fallbacks = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> fallbacksView = FXCollections.unmodifiableObservableList(fallbacks);
     private final ObservableList<String> warnings = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> warningsView = FXCollections.unmodifiableObservableList(warnings);
     private final StringProperty selectedLayer = new SimpleStringProperty(this, "selectedLayer");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper tableText = new ReadOnlyStringWrapper(this, "tableText");
@@ -189,15 +195,15 @@ public final class EvaluateViewModel {
     }
 
     public ObservableList<EvaluationReport.Layer> layers() {
-        return FXCollections.unmodifiableObservableList(layers);
+        return layersView;
     }
 
     public ObservableList<String> fallbackNodes() {
-        return FXCollections.unmodifiableObservableList(fallbacks);
+        return fallbacksView;
     }
 
     public ObservableList<String> warnings() {
-        return FXCollections.unmodifiableObservableList(warnings);
+        return warningsView;
     }
 
     /** The layer picked in the SQNR chart (a tensor name), or null. */

@@ -35,6 +35,8 @@ public final class ExportViewModel {
             TableFormat.QUANTLENS_JSON);
     private final ObjectProperty<Path> out = new SimpleObjectProperty<>(this, "out");
     private final ObservableList<String> warnings = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> warningsView = FXCollections.unmodifiableObservableList(warnings);
     private final ReadOnlyObjectWrapper<Path> written = new ReadOnlyObjectWrapper<>(this, "written");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper tableText = new ReadOnlyStringWrapper(this, "tableText");
@@ -137,7 +139,7 @@ public final class ExportViewModel {
     }
 
     public ObservableList<String> warnings() {
-        return FXCollections.unmodifiableObservableList(warnings);
+        return warningsView;
     }
 
     /** The file or folder of the last successful export, null before one. */

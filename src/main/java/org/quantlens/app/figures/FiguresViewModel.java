@@ -35,11 +35,17 @@ public final class FiguresViewModel {
     private final ReadOnlyObjectWrapper<WeightFigures> weights = new ReadOnlyObjectWrapper<>(this, "weights");
     private final ReadOnlyObjectWrapper<SampleCurves> samples = new ReadOnlyObjectWrapper<>(this, "samples");
     private final ObservableList<String> weightNames = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> weightNamesView = FXCollections.unmodifiableObservableList(weightNames);
     private final ObservableList<String> activationNames = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> activationNamesView = FXCollections.unmodifiableObservableList(activationNames);
     private final StringProperty selectedWeight = new SimpleStringProperty(this, "selectedWeight");
     private final ReadOnlyObjectWrapper<WeightFigures.ChannelRanges> channels =
             new ReadOnlyObjectWrapper<>(this, "channels");
     private final ObservableList<String> selectedActivations = FXCollections.observableArrayList();
+    /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
+    private final ObservableList<String> selectedActivationsView = FXCollections.unmodifiableObservableList(selectedActivations);
     private final BooleanProperty weightsLogY = new SimpleBooleanProperty(this, "weightsLogY");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Open a model");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
@@ -162,11 +168,11 @@ public final class FiguresViewModel {
     }
 
     public ObservableList<String> weightNames() {
-        return FXCollections.unmodifiableObservableList(weightNames);
+        return weightNamesView;
     }
 
     public ObservableList<String> activationNames() {
-        return FXCollections.unmodifiableObservableList(activationNames);
+        return activationNamesView;
     }
 
     public StringProperty selectedWeightProperty() {
@@ -179,7 +185,7 @@ public final class FiguresViewModel {
 
     /** The activations drawn (change with {@link #selectActivations}). */
     public ObservableList<String> selectedActivations() {
-        return FXCollections.unmodifiableObservableList(selectedActivations);
+        return selectedActivationsView;
     }
 
     public BooleanProperty weightsLogYProperty() {
