@@ -19,7 +19,7 @@ public final class DotText {
                 "q_w = " + ints(d.qw()) + "   s_w = " + n(d.wParams().scale()) + ", z_w = 0"});
         String terms = IntStream.range(0, d.qx().length)
                 .mapToObj(i -> "(" + d.qx()[i] + (d.xParams().zeroPoint() >= 0 ? " − " : " + ")
-                        + Math.abs(d.xParams().zeroPoint()) + ")·" + d.qw()[i])
+                        + Math.abs(d.xParams().zeroPoint()) + ")×" + (d.qw()[i] < 0 ? "(" + d.qw()[i] + ")" : d.qw()[i]))
                 .collect(Collectors.joining(" + "));
         l.add(new String[] {"int32 accumulator", "acc = " + terms + " = " + d.accumulator()});
         l.add(new String[] {"output params", "[" + n(d.yParams().clipMin()) + ", " + n(d.yParams().clipMax())

@@ -23,8 +23,8 @@ public final class MappingDiagram extends Region {
 
     public MappingDiagram() {
         getChildren().add(canvas);
-        setMinHeight(96);
-        setPrefHeight(110);
+        setMinHeight(84);
+        setPrefHeight(96);
         getStyleClass().add("mapping-diagram");
     }
 

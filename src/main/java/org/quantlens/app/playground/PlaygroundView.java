@@ -163,7 +163,7 @@ public final class PlaygroundView {
         double cl = Math.min(lo, s == null ? lo : Math.min(s.clipMin(), a.clipMin()));
         double ch = Math.max(hi, s == null ? hi : Math.max(s.clipMax(), a.clipMax()));
         Curve c = Curve.histogram("values", values, cl, ch > cl ? ch : cl + 1, 120);
-        JFreeChart chart = FigureCharts.curves("Values and the ranges each mapping can represent", "value",
+        JFreeChart chart = FigureCharts.curves("Values and representable ranges (green: symmetric, orange: asymmetric)", "value",
                 List.of(c), false, 0, dark);
         XYPlot plot = chart.getXYPlot();
         if (s != null) {
@@ -183,7 +183,7 @@ public final class PlaygroundView {
     /** The mapping's numbers: scale (with its fraction), zero point, code range, representable range, error. */
     static String numbers(Mapping m) {
         double range = (double) m.scale() * (m.qmax() - m.qmin());
-        return String.format(Locale.ROOT, "scale = %s / %d = %.6g    zero point = %d%ncodes [%d, %d] represent "
+        return String.format(Locale.ROOT, "scale = %s / %d = %.6g%nzero point = %d%ncodes [%d, %d] represent "
                         + "[%.5g, %.5g]%nSQNR %.1f dB    clipped %.2f%%", MultiplicationModel.number(
                         Double.parseDouble(String.format(Locale.ROOT, "%.6g", range))), m.qmax() - m.qmin(), m.scale(),
                 m.zeroPoint(), m.qmin(), m.qmax(), m.clipMin(), m.clipMax(), m.sqnrDb(), 100 * m.clipped());

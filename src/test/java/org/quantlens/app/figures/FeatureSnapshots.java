@@ -68,6 +68,15 @@ public final class FeatureSnapshots {
                 steps.add(() -> shoot(view, dir.resolve("playground-" + th + ".png")));
                 steps.add(() -> tabs.getSelectionModel().select(3));
                 steps.add(() -> shoot(view, dir.resolve("evaluate-" + th + ".png")));
+                steps.add(() -> f.showExportDialog(stage));
+                steps.add(() -> {
+                    for (javafx.stage.Window w : java.util.List.copyOf(javafx.stage.Window.getWindows())) {
+                        if (w != stage && w.getScene() != null) {
+                            shoot(w.getScene().getRoot(), dir.resolve("export-" + th + ".png"));
+                            ((Stage) w).close();
+                        }
+                    }
+                });
             }
             steps.add(() -> {
                 stage.close();
@@ -94,8 +103,12 @@ public final class FeatureSnapshots {
     }
 
     private static void shoot(MainView view, Path file) {
+        shoot(view.root(), file);
+    }
+
+    private static void shoot(javafx.scene.Node node, Path file) {
         try {
-            BufferedImage img = SwingFXUtils.fromFXImage(view.root().snapshot(null, null), null);
+            BufferedImage img = SwingFXUtils.fromFXImage(node.snapshot(null, null), null);
             ImageIO.write(img, "png", file.toFile());
             System.out.println(file);
         } catch (Exception e) {
