@@ -63,6 +63,41 @@ class EvaluateViewModelTest {
     }
 
     @Test
+    void cancelStopsTheRunAndKeepsThePreviousReport() throws Exception {
+        Path model = SharedFixtures.require("reference/digits_lenet/model.onnx");
+        Path calib = SharedFixtures.require("reference/digits_lenet/calib.npy");
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // the job waits on the latch until the test has cancelled, so the cancel surely lands mid-run
+            worker.execute(() -> awaitQuietly(release));
+            EvaluateViewModel vm = new EvaluateViewModel(worker, Runnable::run);
+            vm.modelPathProperty().set(model);
+            vm.calibrationDataProperty().set(calib);
+            vm.dataProperty().set(subset("test.npy", 16));
+            vm.run();
+            assertTrue(vm.busyProperty().get());
+            vm.cancel();
+            release.countDown();
+            worker.shutdown();
+            assertTrue(worker.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse(vm.busyProperty().get());
+            assertNull(vm.reportProperty().get(), "a cancelled run delivers nothing");
+            assertEquals("Evaluation cancelled", vm.statusProperty().get());
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void clickingABarSelectsItsLayer() {
         EvaluateViewModel vm = new EvaluateViewModel(NOW, NOW);
         List<String> seen = new ArrayList<>();
