@@ -116,7 +116,8 @@ public final class ExportView {
             return "";
         }
         return switch (f) {
-            case QUANTLENS_JSON -> "Everything: activation ranges, per-channel weight scales, methods and manual flags.";
+            case QUANTLENS_JSON -> "Everything: activation ranges, per-channel weight scales, methods and "
+                    + "manual flags.";
             case TENSORRT -> "Activations only, symmetric int8 scales (threshold/127) as float32 hex bits; weights "
                     + "are left to TensorRT.";
             case NCNN -> "Per-channel weight scales (127/absmax) and each layer's input blob scale (127/threshold).";

@@ -39,13 +39,15 @@ public final class FiguresViewModel {
     private final ObservableList<String> weightNamesView = FXCollections.unmodifiableObservableList(weightNames);
     private final ObservableList<String> activationNames = FXCollections.observableArrayList();
     /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
-    private final ObservableList<String> activationNamesView = FXCollections.unmodifiableObservableList(activationNames);
+    private final ObservableList<String> activationNamesView =
+            FXCollections.unmodifiableObservableList(activationNames);
     private final StringProperty selectedWeight = new SimpleStringProperty(this, "selectedWeight");
     private final ReadOnlyObjectWrapper<WeightFigures.ChannelRanges> channels =
             new ReadOnlyObjectWrapper<>(this, "channels");
     private final ObservableList<String> selectedActivations = FXCollections.observableArrayList();
     /** One read-only view, kept: a fresh wrapper per call would drop its listeners when collected. */
-    private final ObservableList<String> selectedActivationsView = FXCollections.unmodifiableObservableList(selectedActivations);
+    private final ObservableList<String> selectedActivationsView =
+            FXCollections.unmodifiableObservableList(selectedActivations);
     private final BooleanProperty weightsLogY = new SimpleBooleanProperty(this, "weightsLogY");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Open a model");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");

@@ -67,7 +67,8 @@ public final class MainView {
         layersController.bind(vm.layers());
         histogramController.bind(vm.histogram());
         features = org.quantlens.app.figures.FeatureTabs.install(centerTabs, vm.layers(), vm.modelPathProperty(),
-                vm.dataPathProperty(), histogramController.viewer(), e -> ErrorDialogs.show(window(), "Could not save", e));
+                vm.dataPathProperty(), histogramController.viewer(),
+                e -> ErrorDialogs.show(window(), "Could not save", e));
         bindToolbar();
         statusLabel.textProperty().bind(vm.statusProperty());
         progressBar.progressProperty().bind(vm.progressProperty());

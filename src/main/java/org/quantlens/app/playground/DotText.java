@@ -19,7 +19,7 @@ public final class DotText {
                 "q_w = " + ints(d.qw()) + "   s_w = " + n(d.wParams().scale()) + ", z_w = 0"});
         String terms = IntStream.range(0, d.qx().length)
                 .mapToObj(i -> "(" + d.qx()[i] + (d.xParams().zeroPoint() >= 0 ? " − " : " + ")
-                        + Math.abs(d.xParams().zeroPoint()) + ")×" + (d.qw()[i] < 0 ? "(" + d.qw()[i] + ")" : d.qw()[i]))
+                        + Math.abs(d.xParams().zeroPoint()) + ")×" + signed(d.qw()[i]))
                 .collect(Collectors.joining(" + "));
         l.add(new String[] {"int32 accumulator", "acc = " + terms + " = " + d.accumulator()});
         l.add(new String[] {"output params", "[" + n(d.yParams().clipMin()) + ", " + n(d.yParams().clipMax())
@@ -29,9 +29,15 @@ public final class DotText {
                 + " − 31) = " + n(d.multiplier().toDouble())});
         l.add(new String[] {"requantized int8", "q_y = clamp(fixed-point acc·M + z_y) = "
                 + d.requantized() + "   (in float: " + d.floatRequantized() + ")"});
-        l.add(new String[] {"float result", "s_y·(q_y − z_y) = " + n(d.result()) + "   exact Σ x·w = " + n(d.exact())
+        l.add(new String[] {"float result", "s_y·(q_y − z_y) = " + n(d.result()) + "   exact Σ x·w = "
+                + n(d.exact())
                 + "   error " + n(d.error())});
         return l;
+    }
+
+    /** A negative factor in brackets, as one writes it by hand. */
+    private static String signed(int v) {
+        return v < 0 ? "(" + v + ")" : Integer.toString(v);
     }
 
     private static String ints(int[] v) {

@@ -76,13 +76,17 @@ public final class MappingDiagram extends Region {
         g.setTextAlign(TextAlignment.CENTER);
         // data range and clipped parts on the real axis
         g.setFill(accent.deriveColor(0, 1, 1, 0.25));
-        g.fillRect(px.applyAsDouble(dataMin), top - 6, Math.max(1, px.applyAsDouble(dataMax) - px.applyAsDouble(dataMin)), 12);
+        double dMin = px.applyAsDouble(dataMin);
+        double dMax = px.applyAsDouble(dataMax);
+        double cMin = px.applyAsDouble(mapping.clipMin());
+        double cMax = px.applyAsDouble(mapping.clipMax());
+        g.fillRect(dMin, top - 6, Math.max(1, dMax - dMin), 12);
         g.setFill(clip.deriveColor(0, 1, 1, 0.35));
-        if (dataMin < mapping.clipMin()) {
-            g.fillRect(px.applyAsDouble(dataMin), top - 6, px.applyAsDouble(mapping.clipMin()) - px.applyAsDouble(dataMin), 12);
+        if (dMin < cMin) {
+            g.fillRect(dMin, top - 6, cMin - dMin, 12);
         }
-        if (dataMax > mapping.clipMax()) {
-            g.fillRect(px.applyAsDouble(mapping.clipMax()), top - 6, px.applyAsDouble(dataMax) - px.applyAsDouble(mapping.clipMax()), 12);
+        if (dMax > cMax) {
+            g.fillRect(cMax, top - 6, dMax - cMax, 12);
         }
         g.setStroke(fg);
         g.setLineWidth(1);

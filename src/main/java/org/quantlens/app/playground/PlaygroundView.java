@@ -163,7 +163,8 @@ public final class PlaygroundView {
         double cl = Math.min(lo, s == null ? lo : Math.min(s.clipMin(), a.clipMin()));
         double ch = Math.max(hi, s == null ? hi : Math.max(s.clipMax(), a.clipMax()));
         Curve c = Curve.histogram("values", values, cl, ch > cl ? ch : cl + 1, 120);
-        JFreeChart chart = FigureCharts.curves("Values and representable ranges (green: symmetric, orange: asymmetric)", "value",
+        JFreeChart chart = FigureCharts.curves("Values and representable ranges (green: symmetric, orange: asymmetric)",
+                "value",
                 List.of(c), false, 0, dark);
         XYPlot plot = chart.getXYPlot();
         if (s != null) {

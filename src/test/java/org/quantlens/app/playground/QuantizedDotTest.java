@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The panel's default example worked by hand, every scale a power of two so each step is exact:
  * x in [0, 255/128] on int8 asymmetric: s_x = (255/128)/255 = 1/128, z_x = round(-128 - 0) = -128, so
- * q_x = 128 x - 128 = (-128, -64, 0, 127); w absmax 127/64 on [-127, 127]: s_w = 1/64, q_w = 64 w = (64, -32, 16, -127);
- * acc = 0*64 + 64*(-32) + 128*16 + 255*(-127) = -32385; output [-4, 255/32 - 4]: s_y = 1/32, z_y = round(-128 + 128) = 0;
+ * q_x = 128 x - 128 = (-128, -64, 0, 127); w absmax 127/64 on [-127, 127]: s_w = 1/64,
+ * q_w = 64 w = (64, -32, 16, -127); acc = 0*64 + 64*(-32) + 128*16 + 255*(-127) = -32385;
+ * output [-4, 255/32 - 4]: s_y = 1/32, z_y = round(-128 + 128) = 0;
  * M = (1/128)(1/64)/(1/32) = 2^-8 = 0.5 * 2^-7, so multiplier 2^30 and shift -7;
  * acc * M = -126.50390625, nearest -127; result -127/32 = -3.96875; exact -(255*127)/8192 = -3.9532470703125.
  */
