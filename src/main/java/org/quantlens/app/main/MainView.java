@@ -54,6 +54,8 @@ public final class MainView {
     @FXML private Button cancelButton;
     @FXML private LayerBrowserView layersController;
     @FXML private HistogramView histogramController;
+    @FXML private javafx.scene.control.TabPane centerTabs;
+    private org.quantlens.app.figures.FeatureTabs features;
 
     private MainViewModel vm;
     private boolean showDialogs = true;
@@ -64,6 +66,9 @@ public final class MainView {
         layersController.bind(vm.layers());
         histogramController.bind(vm.histogram());
         histogramController.setSearchActions(this::onKlSearch, this::onMseSearch);
+        features = org.quantlens.app.figures.FeatureTabs.install(centerTabs, vm.layers(), vm.modelPathProperty(),
+                vm.dataPathProperty(), histogramController.viewer(),
+                e -> ErrorDialogs.show(window(), "Could not save", e));
         bindToolbar();
         statusLabel.textProperty().bind(vm.statusProperty());
         progressBar.progressProperty().bind(vm.progressProperty());
@@ -104,6 +109,11 @@ public final class MainView {
         return histogramController;
     }
 
+    /** The figures, playground and evaluation tabs and the export dialog. */
+    public org.quantlens.app.figures.FeatureTabs features() {
+        return features;
+    }
+
     private void bindToolbar() {
         methodBox.getItems().setAll(MainViewModel.METHODS);
         methodBox.valueProperty().bindBidirectional(vm.methodProperty());
@@ -126,6 +136,13 @@ public final class MainView {
         calibrateButton.disableProperty().bind(vm.calibrateAvailableProperty().not().or(vm.busyProperty()));
         calibrateButton.setTooltip(new Tooltip("Run the model over the calibration data and choose every range with "
                 + "the selected method (Ctrl+R)"));
+        // Export and evaluation work on the table as the user has tuned it right now.
+        exportItem.setOnAction(e -> {
+            features.exportModel().tableProperty().set(vm.currentTable());
+            features.showExportDialog(window());
+        });
+        centerTabs.getSelectionModel().selectedItemProperty().addListener(
+                (o, was, now) -> features.evaluateModel().tableProperty().set(vm.currentTable()));
     }
 
     /** Switches AtlantaFX's stylesheet and the chart colours. */
@@ -134,6 +151,7 @@ public final class MainView {
                 : new PrimerLight().getUserAgentStylesheet());
         (t == Theme.DARK ? darkItem : lightItem).setSelected(true);
         histogramController.setDark(t == Theme.DARK);
+        features.setDark(t == Theme.DARK);
     }
 
     private void fillRecent() {
