@@ -97,7 +97,7 @@ public final class EvaluateView {
         progressBar.progressProperty().bind(vm.progressProperty());
         statusLabel.textProperty().bind(vm.statusProperty());
         fallbackList.setItems(vm.fallbackNodes());
-        fallbackList.setPlaceholder(new Label("none: every node runs in INT8"));
+        fallbackList.setPlaceholder(new Label("—"));
         warningsLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.warnings().isEmpty() ? ""
                 : vm.warnings().size() + " table warning" + (vm.warnings().size() > 1 ? "s" : "") + ": "
                 + vm.warnings().get(0), vm.warnings()));
@@ -128,6 +128,8 @@ public final class EvaluateView {
     }
 
     private void showReport(EvaluationReport r) {
+        // before a run there is nothing to say about fallbacks; after one, an empty list means all-INT8
+        fallbackList.setPlaceholder(new Label(r == null ? "—" : "none: every node runs in INT8"));
         samplesLabel.setText(r == null ? "—" : Integer.toString(r.samples()));
         fp32Label.setText(r == null ? "—" : EvaluateViewModel.percent(r.fp32Accuracy()));
         int8Label.setText(r == null ? "—" : EvaluateViewModel.percent(r.int8Accuracy()));

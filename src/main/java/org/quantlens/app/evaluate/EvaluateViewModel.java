@@ -81,6 +81,7 @@ public final class EvaluateViewModel {
         data.addListener((o, a, d) -> guessLabels(d));
         status.set(hint());
         modelPath.addListener((o, a, b) -> status.set(hint()));
+        modelPath.addListener((o, a, m) -> guessData(m));
         data.addListener((o, a, b) -> status.set(hint()));
     }
 
@@ -89,6 +90,20 @@ public final class EvaluateViewModel {
             return "Open a model to evaluate it in INT8";
         }
         return data.get() == null ? "Choose an evaluation set (.npy, labels optional), then Run" : "Ready to run";
+    }
+
+    /**
+     * A bundled sample keeps its evaluation set beside the model ({@code eval.npy}, {@code eval_labels.npy}): offer
+     * it when no set was chosen, so evaluation is one click away.
+     */
+    private void guessData(Path model) {
+        if (model == null || data.get() != null || model.getParent() == null) {
+            return;
+        }
+        Path eval = model.resolveSibling("eval.npy");
+        if (Files.isRegularFile(eval)) {
+            data.set(eval);
+        }
     }
 
     /** When {@code X.npy} is chosen and {@code X_labels.npy} (or {@code labels.npy}) lies beside it, use it. */

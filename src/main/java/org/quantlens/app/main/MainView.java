@@ -97,6 +97,11 @@ public final class MainView {
         this.showDialogs = show;
     }
 
+    /** The tabs of the main area: Layers first, then the feature views. */
+    javafx.scene.control.TabPane centerTabs() {
+        return centerTabs;
+    }
+
     public Parent root() {
         return root;
     }

@@ -19,8 +19,9 @@ import javax.imageio.ImageIO;
 /**
  * {@code quantlens app --snapshot DIR}: once the model and data are loaded, renders the main window in the light
  * and the dark theme and the histogram view alone to {@code main-light.png}, {@code main-dark.png} and
- * {@code histogram.png}, prints their paths, and exits. Each theme gets a short pause so CSS, layout and the
- * chart canvas settle before the picture is taken.
+ * {@code histogram.png}, then each feature tab in the light theme ({@code tab-figures.png},
+ * {@code tab-playground.png}, ...), prints their paths, and exits. Each picture waits for CSS, layout, the chart
+ * canvas and the tab's own background work to settle.
  */
 final class Snapshots {
     private static final Duration SETTLE = Duration.millis(600);
@@ -57,10 +58,34 @@ final class Snapshots {
             view.applyTheme(Theme.DARK);
             later(() -> {
                 shoot(view.root(), dir.resolve("main-dark.png"), written, status);
-                view.applyTheme(original);
-                finish.run();
+                view.applyTheme(Theme.LIGHT);
+                shootTabs(view, 1, dir, written, status, () -> {
+                    view.centerTabs().getSelectionModel().select(0);
+                    view.applyTheme(original);
+                    finish.run();
+                });
             });
         }));
+    }
+
+    /** Selects feature tab {@code i} and the ones after it in turn, shooting each, then runs {@code done}. */
+    private static void shootTabs(MainView view, int i, Path dir, List<Path> written, IntConsumer status,
+                                  Runnable done) {
+        var tabs = view.centerTabs().getTabs();
+        if (i >= tabs.size()) {
+            done.run();
+            return;
+        }
+        view.centerTabs().getSelectionModel().select(i);
+        String name = tabs.get(i).getText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "");
+        // feature views compute in the background when first shown (the figures run the model per sample)
+        PauseTransition p = new PauseTransition(Duration.millis(2500));
+        p.setOnFinished(e -> {
+            shoot(view.root(), dir.resolve("tab-" + name + ".png"), written, status);
+            shootTabs(view, i + 1, dir, written, status, done);
+        });
+        p.play();
     }
 
     /** Runs {@code r} once the view model's background job is done (polling, at most {@code tries} times). */

@@ -145,4 +145,15 @@ class EvaluateViewModelTest {
         assertEquals(100.0, SqnrChart.barValue(Double.POSITIVE_INFINITY));
         assertEquals(0.0, SqnrChart.barValue(Double.NaN));
     }
+
+    @Test
+    void anEvaluationSetBesideTheModelIsOfferedWithItsLabels() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("model.onnx"), "");
+        java.nio.file.Files.writeString(dir.resolve("eval.npy"), "");
+        java.nio.file.Files.writeString(dir.resolve("eval_labels.npy"), "");
+        EvaluateViewModel vm = new EvaluateViewModel(NOW, NOW);
+        vm.modelPathProperty().set(dir.resolve("model.onnx"));
+        assertEquals(dir.resolve("eval.npy"), vm.dataProperty().get());
+        assertEquals(dir.resolve("eval_labels.npy"), vm.labelsProperty().get());
+    }
 }
