@@ -106,6 +106,11 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--ema-constant", defaultValue = "0.01", description = "ema averaging constant (default ${DEFAULT-VALUE}).")
     double emaConstant;
 
+    @Option(names = "--suppress-zero-spike",
+            description = "kl-tensorrt: count the zero bin like its neighbour first (NVIDIA pytorch-quantization), "
+                    + "so a ReLU's spike of zeros does not pull the threshold down.")
+    boolean suppressZeroSpike;
+
     @Option(names = "--percentile", defaultValue = "99.999", description = "Percentile for --method percentile (default ${DEFAULT-VALUE}).")
     double percentile;
 
@@ -131,7 +136,7 @@ final class CalibrateCommand implements Callable<Integer> {
         QuantScheme s = MethodArgs.scheme(scheme);
         QuantSpec activations = MethodArgs.spec(s, bits, "--bits");
         QuantSpec weights = weightSpec(MethodArgs.spec(QuantScheme.INT8_SYMMETRIC, weightBits, "--weight-bits"));
-        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile);
+        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile, suppressZeroSpike);
         CalibrationRun.Options runOptions = runOptions(m);
         Model model = OnnxReader.read(modelPath);
         Engine engine = Engine.load(model);

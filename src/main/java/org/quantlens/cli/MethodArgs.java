@@ -47,13 +47,19 @@ final class MethodArgs {
     }
 
     static RangeOptions options(RangeMethod method, String schemeName, int bits, double percentile) {
+        return options(method, schemeName, bits, percentile, RangeOptions.DEFAULT.suppressZeroSpike());
+    }
+
+    /** As above, with kl-tensorrt's zero-spike suppression (pytorch-quantization's bins[0] = bins[1]) chosen. */
+    static RangeOptions options(RangeMethod method, String schemeName, int bits, double percentile,
+                                boolean suppressZeroSpike) {
         if (!(percentile >= 0 && percentile <= 100)) {
             throw new InvalidInputException("--percentile must be in [0, 100], got " + percentile);
         }
         boolean symmetric = method == RangeMethod.PERCENTILE ? symmetricPercentile(schemeName)
                 : scheme(schemeName).symmetric();
         RangeOptions d = RangeOptions.DEFAULT;
-        return new RangeOptions(bits, symmetric, percentile, d.numQuantizedBins(), d.suppressZeroSpike(),
+        return new RangeOptions(bits, symmetric, percentile, d.numQuantizedBins(), suppressZeroSpike,
                 d.aciqPrior());
     }
 }

@@ -66,6 +66,11 @@ final class RangeCommand implements Callable<Integer> {
     @Option(names = "--bits", defaultValue = "8", description = "Bits, 2..16 (default ${DEFAULT-VALUE}).")
     int bits;
 
+    @Option(names = "--suppress-zero-spike",
+            description = "kl-tensorrt: count the zero bin like its neighbour first (NVIDIA pytorch-quantization), "
+                    + "so a ReLU's spike of zeros does not pull the threshold down.")
+    boolean suppressZeroSpike;
+
     @Option(names = "--percentile", defaultValue = "99.999", description = "Percentile (default ${DEFAULT-VALUE}).")
     double percentile;
 
@@ -85,7 +90,7 @@ final class RangeCommand implements Callable<Integer> {
     public Integer call() {
         RangeMethod m = MethodArgs.method(method);
         QuantSpec qspec = MethodArgs.spec(MethodArgs.scheme(scheme), bits, "--bits");
-        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile);
+        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile, suppressZeroSpike);
         List<String> warnings = new ArrayList<>();
         Map<String, Object> doc = source.npy != null ? fromNpy(m, qspec, options, warnings)
                 : fromHistograms(m, options, warnings);

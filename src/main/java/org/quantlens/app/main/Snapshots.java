@@ -79,12 +79,28 @@ final class Snapshots {
         view.centerTabs().getSelectionModel().select(i);
         String name = tabs.get(i).getText().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-|-$", "");
+        var evaluation = view.features().evaluateModel();
+        boolean evaluate = "evaluateTab".equals(tabs.get(i).getId()) && evaluation.dataProperty().get() != null;
+        if (evaluate) {
+            evaluation.run(); // show a finished evaluation of the current table, not an empty panel
+        }
         // feature views compute in the background when first shown (the figures run the model per sample)
         PauseTransition p = new PauseTransition(Duration.millis(2500));
-        p.setOnFinished(e -> {
+        p.setOnFinished(e -> waitUntil(() -> !evaluation.busyProperty().get(), 300, () -> {
             shoot(view.root(), dir.resolve("tab-" + name + ".png"), written, status);
             shootTabs(view, i + 1, dir, written, status, done);
-        });
+        }));
+        p.play();
+    }
+
+    /** Runs {@code r} once {@code ready} holds (polling every 100 ms, at most {@code tries} times). */
+    private static void waitUntil(java.util.function.BooleanSupplier ready, int tries, Runnable r) {
+        if (ready.getAsBoolean() || tries <= 0) {
+            r.run();
+            return;
+        }
+        PauseTransition p = new PauseTransition(Duration.millis(100));
+        p.setOnFinished(e -> waitUntil(ready, tries - 1, r));
         p.play();
     }
 
