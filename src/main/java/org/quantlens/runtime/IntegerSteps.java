@@ -10,9 +10,7 @@ import org.quantlens.ir.Graph;
 import org.quantlens.ir.Node;
 import org.quantlens.quant.QuantParams;
 import org.quantlens.runtime.WeightQuantization.QuantizedWeight;
-import org.quantlens.runtime.reference.QConvKernel;
 import org.quantlens.runtime.reference.QElementwiseKernels;
-import org.quantlens.runtime.reference.QGemmKernel;
 import org.quantlens.runtime.reference.QPoolKernels;
 import org.quantlens.runtime.reference.Requantizer;
 import org.quantlens.tensor.DType;
@@ -141,7 +139,12 @@ final class IntegerSteps {
         int[] bias = WeightQuantization.quantizeBias(b, x.scale(), qw.scales());
         Requantizer rq = new Requantizer(c.options().requantMode(), multipliers(x, qw.scales(), o.params),
                 o.params.zeroPoint(), o.clamp.lo(o.params), o.clamp.hi(o.params));
-        return built(n, o, new QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(), bias, x, o.params, rq));
+        OpKernel k = c.options().kernels() == KernelSet.FAST
+                ? new org.quantlens.runtime.fast.QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(), bias,
+                        x, o.params, rq)
+                : new org.quantlens.runtime.reference.QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(),
+                        bias, x, o.params, rq);
+        return built(n, o, k);
     }
 
     private Built gemm(Node n, QuantParams x) {
@@ -166,7 +169,12 @@ final class IntegerSteps {
         Requantizer rq = new Requantizer(c.options().requantMode(), multipliers(x, qw.scales(), o.params),
                 o.params.zeroPoint(), o.clamp.lo(o.params), o.clamp.hi(o.params));
         boolean transA = isGemm && n.attrInt("transA", 0) != 0;
-        return built(n, o, new QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA, !isGemm, x, o.params, rq));
+        OpKernel kernel = c.options().kernels() == KernelSet.FAST
+                ? new org.quantlens.runtime.fast.QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA, !isGemm, x,
+                        o.params, rq)
+                : new org.quantlens.runtime.reference.QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA,
+                        !isGemm, x, o.params, rq);
+        return built(n, o, kernel);
     }
 
     private Built addMul(Node n, QuantParams a) {
