@@ -43,6 +43,7 @@ final class Codes {
      */
     static final class Output {
         private final Requantizer requant;
+        private final RowRequantizer rows;
         private final boolean perChannel;
         private final byte[] codes;
         private final int[] ints;
@@ -51,6 +52,7 @@ final class Codes {
 
         Output(Requantizer requant, QuantParams y, Shape shape) {
             this.requant = requant;
+            this.rows = requant == null ? null : new RowRequantizer(requant);
             this.perChannel = requant != null && requant.channels() > 1;
             this.codes = requant == null ? null : new byte[shape.numElements()];
             this.ints = requant == null ? new int[shape.numElements()] : null;
@@ -64,6 +66,21 @@ final class Codes {
                 codes[i] = (byte) requant.apply(acc, perChannel ? channel : 0);
             } else {
                 ints[i] = acc;
+            }
+        }
+
+        /**
+         * Stores {@code acc[from + j] + addend} (int addition) of one channel at {@code outAt + j}, {@code j < count};
+         * {@code acc} and {@code tmp} hold at least {@link Int8Gemm#roundUp}{@code (count)} values from
+         * {@code from} and 0.
+         */
+        void putRow(int[] acc, int from, int count, int addend, int channel, int outAt, int[] tmp) {
+            if (codes != null) {
+                rows.apply(acc, from, count, addend, perChannel ? channel : 0, codes, outAt, tmp);
+            } else {
+                for (int j = 0; j < count; j++) {
+                    ints[outAt + j] = acc[from + j] + addend;
+                }
             }
         }
 

@@ -40,6 +40,7 @@ final class DepthwiseConv {
         ctx.parallelFor(d[0] * outC, cost, (s, e) -> {
             int[] plane = new int[ph * pw + Int8Gemm.LANES];
             int[] row = new int[Int8Gemm.roundUp(g.outW())];
+            int[] tmp = new int[row.length];
             int loaded = -1;
             for (int nm = s; nm < e; nm++) {
                 int image = nm / outC;
@@ -56,9 +57,7 @@ final class DepthwiseConv {
                     } else {
                         scalarRow(plane, pw, oh, m, row);
                     }
-                    for (int ow = 0; ow < g.outW(); ow++) {
-                        out.put(o + ow, row[ow], m);
-                    }
+                    out.putRow(row, 0, g.outW(), 0, m, o, tmp);
                 }
             }
         });

@@ -120,6 +120,7 @@ public final class QConvKernel implements OpKernel {
         ctx.parallelFor(tasks, (long) CHANNEL_BLOCK * k * PIXEL_BLOCK, (s, e) -> {
             byte[] col = new byte[k * PIXEL_BLOCK];
             int[] acc = new int[CHANNEL_BLOCK * PIXEL_BLOCK];
+            int[] tmp = new int[PIXEL_BLOCK];
             int unfolded = -1;
             for (int t = s; t < e; t++) {
                 int mb = t % channelBlocks;
@@ -140,10 +141,7 @@ public final class QConvKernel implements OpKernel {
                 Int8Gemm.multiply(rows, width, k, wc, m0 * k, k, col, 0, width, acc, 0, width);
                 for (int r = 0; r < rows; r++) {
                     int m = m0 + r;
-                    int o = (image * outC + m) * pixels + p0;
-                    for (int j = 0; j < valid; j++) {
-                        out.put(o + j, acc[r * width + j] + offset[m], m);
-                    }
+                    out.putRow(acc, r * width, valid, offset[m], m, (image * outC + m) * pixels + p0, tmp);
                 }
             }
         });

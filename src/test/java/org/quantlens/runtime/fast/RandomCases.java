@@ -17,7 +17,7 @@ final class RandomCases {
     }
 
     int between(int lo, int hi) {
-        return lo + rnd.nextInt(hi - lo + 1);
+        return (int) (lo + rnd.nextLong((long) hi - lo + 1));
     }
 
     boolean coin() {
@@ -63,6 +63,16 @@ final class RandomCases {
         return b;
     }
 
+    /** Mostly realistic (1e-5..1e-2), sometimes above 1 (left shifts), exact powers of two (ties) or 0. */
+    double multiplier() {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> Math.pow(10, -2 + 3.5 * rnd.nextDouble());
+            case 1 -> Math.scalb(1.0, -between(1, 12));
+            case 2 -> 0.0;
+            default -> Math.pow(10, -5 + 3 * rnd.nextDouble());
+        };
+    }
+
     /** Per-channel or per-tensor, either mode, random output range and clamp; null a quarter of the time. */
     Requantizer requantizerOrNull(int channels, QuantParams y) {
         if (rnd.nextInt(4) == 0) {
@@ -70,7 +80,7 @@ final class RandomCases {
         }
         double[] m = new double[coin() ? channels : 1];
         for (int c = 0; c < m.length; c++) {
-            m[c] = Math.pow(10, -5 + 3 * rnd.nextDouble());
+            m[c] = multiplier();
         }
         int lo = between(y.qmin(), y.zeroPoint());
         int hi = between(Math.max(lo, y.zeroPoint()), y.qmax());
