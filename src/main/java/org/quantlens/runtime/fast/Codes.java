@@ -74,7 +74,7 @@ final class Codes {
          * {@code acc} and {@code tmp} hold at least {@link Int8Gemm#roundUp}{@code (count)} values from
          * {@code from} and 0.
          */
-        void putRow(int[] acc, int from, int count, int addend, int channel, int outAt, int[] tmp) {
+        void putRow(int[] acc, int from, int count, int addend, int channel, int outAt, RowRequantizer.Scratch tmp) {
             if (codes != null) {
                 rows.apply(acc, from, count, addend, perChannel ? channel : 0, codes, outAt, tmp);
             } else {

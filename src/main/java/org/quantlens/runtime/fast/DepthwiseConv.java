@@ -8,9 +8,10 @@ import org.quantlens.tensor.Tensor;
 /**
  * The fast path of {@link QConvKernel} for one input channel per group (depthwise, and single-channel inputs):
  * {@code acc = bias[m] + sum_{kh, kw} (x - zx) * wc[m, kh, kw]} read from a zero-padded int32 copy of the input
- * plane that already holds {@code x - zx} (padding is real 0, as in the reference). With horizontal stride 1 a
- * row of outputs is computed {@link Int8Gemm#LANES} pixels at a time (each tap one vector multiply-add on
- * consecutive plane entries); other strides run the same sum per pixel. Integer sums, so both ways are exact.
+ * plane that already holds {@code x - zx} (padding is real 0, as in the reference). The copy is split by column
+ * phase ({@code column % strideW}, one sub-plane per phase), so that for every stride the pixels a tap reads for
+ * consecutive outputs are consecutive entries: a row of outputs is computed {@link Int8Gemm#LANES} pixels at a
+ * time, each tap one vector multiply-add. Integer sums, so the order does not matter and the result is exact.
  */
 final class DepthwiseConv {
     private final int[] wc;
@@ -35,74 +36,72 @@ final class DepthwiseConv {
         int mPerGroup = outC / group;
         int ph = (g.outH() - 1) * g.strideH() + (g.kernelH() - 1) * g.dilationH() + 1;
         int pw = (g.outW() - 1) * g.strideW() + (g.kernelW() - 1) * g.dilationW() + 1;
+        int phaseWidth = (pw + g.strideW() - 1) / g.strideW();
         byte[] src = in.bytes();
         long cost = (long) g.kernelH() * g.kernelW() * g.outH() * g.outW();
         ctx.parallelFor(d[0] * outC, cost, (s, e) -> {
-            int[] plane = new int[ph * pw + Int8Gemm.LANES];
+            int[] plane = new int[g.strideW() * ph * phaseWidth + Int8Gemm.LANES];
             int[] row = new int[Int8Gemm.roundUp(g.outW())];
-            int[] tmp = new int[row.length];
+            RowRequantizer.Scratch tmp = new RowRequantizer.Scratch(row.length);
             int loaded = -1;
             for (int nm = s; nm < e; nm++) {
                 int image = nm / outC;
                 int m = nm % outC;
                 int channel = image * d[1] + m / mPerGroup;
                 if (channel != loaded) {
-                    loadPlane(src, channel * d[2] * d[3], d[2], d[3], shift, plane, ph, pw);
+                    loadPlane(src, channel * d[2] * d[3], d[2], d[3], shift, plane, ph, pw, phaseWidth);
                     loaded = channel;
                 }
                 int o = nm * g.outH() * g.outW();
                 for (int oh = 0; oh < g.outH(); oh++, o += g.outW()) {
-                    if (g.strideW() == 1) {
-                        vectorRow(plane, pw, oh, m, row);
-                    } else {
-                        scalarRow(plane, pw, oh, m, row);
-                    }
+                    outputRow(plane, ph, phaseWidth, oh, m, row);
                     out.putRow(row, 0, g.outW(), 0, m, o, tmp);
                 }
             }
         });
     }
 
-    /** plane[(ih + padTop) * pw + iw + padLeft] = x[ih, iw] - zx; everything else 0. */
-    private void loadPlane(byte[] src, int at, int h, int wd, int shift, int[] plane, int ph, int pw) {
+    /**
+     * Padded column {@code px = iw + padLeft} of padded row {@code py = ih + padTop} goes to
+     * {@code plane[((px % strideW) * ph + py) * phaseWidth + px / strideW] = x[ih, iw] - zx}; everything else 0.
+     */
+    private void loadPlane(byte[] src, int at, int h, int wd, int shift, int[] plane, int ph, int pw,
+                           int phaseWidth) {
         java.util.Arrays.fill(plane, 0);
+        int s = g.strideW();
         for (int ih = 0; ih < h && ih + g.padTop() < ph; ih++) {
-            int dst = (ih + g.padTop()) * pw + g.padLeft();
-            int cols = Math.min(wd, pw - g.padLeft());
-            for (int iw = 0; iw < cols; iw++) {
-                plane[dst + iw] = Codes.code(src[at + ih * wd + iw], shift) - zx;
+            int py = ih + g.padTop();
+            for (int phase = 0; phase < s; phase++) {
+                int dst = (phase * ph + py) * phaseWidth;
+                for (int j = 0; j < phaseWidth; j++) {
+                    int iw = j * s + phase - g.padLeft();
+                    if (iw >= 0 && iw < wd && j * s + phase < pw) {
+                        plane[dst + j] = Codes.code(src[at + ih * wd + iw], shift) - zx;
+                    }
+                }
             }
         }
     }
 
-    private void vectorRow(int[] plane, int pw, int oh, int m, int[] row) {
-        int taps = g.kernelH() * g.kernelW();
-        int b = bias == null ? 0 : bias[m];
-        for (int ow = 0; ow < row.length; ow += Int8Gemm.LANES) {
-            IntVector acc = IntVector.broadcast(Int8Gemm.INTS, b);
-            for (int kh = 0; kh < g.kernelH(); kh++) {
-                int base = (oh * g.strideH() + kh * g.dilationH()) * pw + ow;
-                for (int kw = 0; kw < g.kernelW(); kw++) {
-                    IntVector x = IntVector.fromArray(Int8Gemm.INTS, plane, base + kw * g.dilationW());
-                    acc = acc.add(x.mul(wc[m * taps + kh * g.kernelW() + kw]));
+    /**
+     * One output row, {@link Int8Gemm#LANES} pixels at a time. Taps are the outer loops and the row the inner one,
+     * so no vector is carried across nested loops (C2 would box it).
+     */
+    private void outputRow(int[] plane, int ph, int phaseWidth, int oh, int m, int[] row) {
+        int kW = g.kernelW();
+        int taps = g.kernelH() * kW;
+        java.util.Arrays.fill(row, bias == null ? 0 : bias[m]);
+        for (int kh = 0; kh < g.kernelH(); kh++) {
+            int py = oh * g.strideH() + kh * g.dilationH();
+            for (int kw = 0; kw < kW; kw++) {
+                int w = wc[m * taps + kh * kW + kw];
+                int column = kw * g.dilationW();
+                int base = ((column % g.strideW()) * ph + py) * phaseWidth + column / g.strideW();
+                for (int ow = 0; ow < row.length; ow += Int8Gemm.LANES) {
+                    IntVector x = IntVector.fromArray(Int8Gemm.INTS, plane, base + ow);
+                    IntVector.fromArray(Int8Gemm.INTS, row, ow).add(x.mul(w)).intoArray(row, ow);
                 }
             }
-            acc.intoArray(row, ow);
-        }
-    }
-
-    private void scalarRow(int[] plane, int pw, int oh, int m, int[] row) {
-        int taps = g.kernelH() * g.kernelW();
-        int b = bias == null ? 0 : bias[m];
-        for (int ow = 0; ow < g.outW(); ow++) {
-            int acc = b;
-            for (int kh = 0; kh < g.kernelH(); kh++) {
-                int base = (oh * g.strideH() + kh * g.dilationH()) * pw + ow * g.strideW();
-                for (int kw = 0; kw < g.kernelW(); kw++) {
-                    acc += plane[base + kw * g.dilationW()] * wc[m * taps + kh * g.kernelW() + kw];
-                }
-            }
-            row[ow] = acc;
         }
     }
 }

@@ -120,7 +120,7 @@ public final class QConvKernel implements OpKernel {
         ctx.parallelFor(tasks, (long) CHANNEL_BLOCK * k * PIXEL_BLOCK, (s, e) -> {
             byte[] col = new byte[k * PIXEL_BLOCK];
             int[] acc = new int[CHANNEL_BLOCK * PIXEL_BLOCK];
-            int[] tmp = new int[PIXEL_BLOCK];
+            RowRequantizer.Scratch tmp = new RowRequantizer.Scratch(PIXEL_BLOCK);
             int unfolded = -1;
             for (int t = s; t < e; t++) {
                 int mb = t % channelBlocks;

@@ -25,12 +25,13 @@ import org.quantlens.runtime.reference.Requantizer;
  * </ul>
  * Then {@code + zp} and the clamp to {@code [lo, hi]}. Accumulators are read in whole vectors: the caller's
  * array must hold {@link Int8Gemm#roundUp}{@code (count)} values from {@code from} (the extra ones are ignored).
+ * The fixed-point path moves ints to and from its 64-bit lanes through a {@code long[]} scratch row rather than
+ * through a half-width {@code IntVector}: a second IntVector shape in the same program splits C2's type profiles
+ * of the shared {@code IntVector} methods and makes every other vector kernel allocate.
  */
 final class RowRequantizer {
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED.length() >= 2
             ? LongVector.SPECIES_PREFERRED : LongVector.SPECIES_128;
-    private static final VectorSpecies<Integer> INTS_FOR_LONGS =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS_FOR_FLOATS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(FLOATS.length() * Integer.SIZE));
@@ -46,33 +47,50 @@ final class RowRequantizer {
      * {@code out[outAt + j] = (byte) requant.apply(acc[from + j] + addend, channel)} for {@code j < count}
      * ({@code + addend} wraps as int addition does); {@code tmp} holds at least {@code roundUp(count)} ints.
      */
-    void apply(int[] acc, int from, int count, int addend, int channel, byte[] out, int outAt, int[] tmp) {
+    void apply(int[] acc, int from, int count, int addend, int channel, byte[] out, int outAt, Scratch tmp) {
         int m = requant.multiplier(channel);
         int shift = requant.shift(channel);
         int lanes = Int8Gemm.roundUp(count);
         if (requant.mode() == RequantMode.FLOAT) {
-            floatRow(acc, from, lanes, addend, channel, tmp);
+            floatRow(acc, from, lanes, addend, channel, tmp.ints);
         } else if (m == Integer.MIN_VALUE || shift > 30) {
             for (int j = 0; j < count; j++) {
                 out[outAt + j] = (byte) requant.apply(acc[from + j] + addend, channel);
             }
             return;
         } else {
-            fixedPointRow(acc, from, lanes, addend, m, shift, tmp);
+            fixedPointRow(acc, from, lanes, addend, m, shift, tmp.longs);
+            for (int j = 0; j < count; j++) {
+                out[outAt + j] = (byte) tmp.longs[j];
+            }
+            return;
         }
         for (int j = 0; j < count; j++) {
-            out[outAt + j] = (byte) tmp[j];
+            out[outAt + j] = (byte) tmp.ints[j];
         }
     }
 
-    private void fixedPointRow(int[] acc, int from, int lanes, int addend, int m, int shift, int[] tmp) {
+    /** Per-thread scratch rows for {@link #apply}, each of at least {@code roundUp(count)} values. */
+    static final class Scratch {
+        final int[] ints;
+        final long[] longs;
+
+        Scratch(int length) {
+            ints = new int[Int8Gemm.roundUp(length)];
+            longs = new long[Int8Gemm.roundUp(length)];
+        }
+    }
+
+    private void fixedPointRow(int[] acc, int from, int lanes, int addend, int m, int shift, long[] tmp) {
         int left = Math.max(shift, 0);
         int right = Math.max(-shift, 0);
         long mask = right > 31 ? 0 : (1L << right) - 1;
         long zp = requant.zeroPoint();
+        for (int j = 0; j < lanes; j++) {
+            tmp[j] = acc[from + j] + addend;
+        }
         for (int j = 0; j < lanes; j += LONGS.length()) {
-            IntVector a = IntVector.fromArray(INTS_FOR_LONGS, acc, from + j).add(addend);
-            LongVector x = (LongVector) a.convertShape(VectorOperators.I2L, LONGS, 0);
+            LongVector x = LongVector.fromArray(LONGS, tmp, j);
             if (left > 0) {
                 x = x.lanewise(VectorOperators.LSHL, left).max(Integer.MIN_VALUE).min(Integer.MAX_VALUE);
             }
@@ -93,7 +111,7 @@ final class RowRequantizer {
                 q = q.add(LongVector.zero(LONGS).blend(1, remainder.compare(VectorOperators.GT, threshold)));
             }
             q = q.add(zp).max(requant.lo()).min(requant.hi());
-            ((IntVector) q.convertShape(VectorOperators.L2I, INTS_FOR_LONGS, 0)).intoArray(tmp, j);
+            q.intoArray(tmp, j);
         }
     }
 

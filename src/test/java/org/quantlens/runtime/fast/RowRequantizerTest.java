@@ -35,7 +35,7 @@ class RowRequantizerTest {
             int addend = r.coin() ? 0 : r.between(Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2);
             int channel = r.between(0, 2);
             byte[] out = new byte[COUNT + 2];
-            new RowRequantizer(rq).apply(acc, 3, COUNT, addend, channel, out, 2, new int[Int8Gemm.roundUp(COUNT)]);
+            new RowRequantizer(rq).apply(acc, 3, COUNT, addend, channel, out, 2, new RowRequantizer.Scratch(COUNT));
             for (int j = 0; j < COUNT; j++) {
                 int expected = rq.apply(acc[3 + j] + addend, channel);
                 assertEquals((byte) expected, out[2 + j], "multiplier " + m[channel] + " acc " + (acc[3 + j] + addend));
