@@ -118,6 +118,32 @@ class QConvKernelTest {
     }
 
     @Test
+    void longReductionsWithExtremeCodesMatchTheReference() {
+        // 150 x 3 x 3 = 1350 taps of up to 255 * 255: sums of tens of millions, still inside int32
+        RandomCases r = new RandomCases(4);
+        Node node = Node.of("c", "Conv", List.of("x", "w"), List.of("y"), Attribute.ofInts("pads", 1, 1, 1, 1));
+        int[] wShape = {5, 150, 3, 3};
+        for (boolean extreme : new boolean[] {true, false}) {
+            int[] w = new int[5 * 150 * 9];
+            Arrays.setAll(w, i -> extreme ? 255 : r.between(0, 255));
+            QuantParams x = new QuantParams(1f, 255, 0, 255);
+            int[] codes = new int[150 * 6 * 6];
+            Arrays.setAll(codes, i -> extreme ? 0 : r.between(0, 255));
+            Tensor in = QuantTensors.fromCodes(codes, Shape.of(1, 150, 6, 6), x);
+            int[] wZero = new int[5];
+            Tensor expected = new org.quantlens.runtime.reference.QConvKernel(node, w, wShape, wZero, null, x, null,
+                    null).compute(new Tensor[] {in}, ExecContext.singleThreaded())[0];
+            Tensor actual = new QConvKernel(node, w, wShape, wZero, null, x, null, null)
+                    .compute(new Tensor[] {in}, TWO)[0];
+            assertArrayEquals(expected.ints(), actual.ints());
+            if (extreme) {
+                // centre pixel: all 1350 taps inside, each (0 - 255) * 255
+                assertEquals(-1350 * 255 * 255, actual.ints()[2 * 6 + 2]);
+            }
+        }
+    }
+
+    @Test
     void accumulatorsBeyondInt32SaturateAsInTheReference() {
         // 140 channels x 16 x 16 taps of (255 - 0) * (255 - 0) = 35840 * 65025 > 2^31 - 1: saturates to 2^31 - 1
         int taps = 140 * 16 * 16;
