@@ -85,10 +85,7 @@ public final class Int8Engine {
             QuantParams p = model.paramsOf(in.name());
             Tensor fed = p != null && t.dtype() == DType.FLOAT32 ? QuantTensors.quantize(t, p) : t;
             env.put(in.name(), fed);
-            Tensor seen = asFloat(in.name(), fed);
-            if (seen.dtype() == DType.FLOAT32) {
-                tap.onTensor(in.name(), seen);
-            }
+            tapFloat(tap, in.name(), fed);
         }
         for (String name : feeds.keySet()) {
             if (!g.inputNames().contains(name)) {
@@ -138,10 +135,18 @@ public final class Int8Engine {
                         + name + "'");
             }
             env.put(name, t);
-            Tensor f = asFloat(name, t);
-            if (f.dtype() == DType.FLOAT32) {
-                tap.onTensor(name, f);
-            }
+            tapFloat(tap, name, t);
+        }
+    }
+
+    /** Shows {@code t} (dequantized) to a real tap; {@link ActivationTap#NONE} costs no dequantization. */
+    private void tapFloat(ActivationTap tap, String name, Tensor t) {
+        if (tap == ActivationTap.NONE) {
+            return;
+        }
+        Tensor f = asFloat(name, t);
+        if (f.dtype() == DType.FLOAT32) {
+            tap.onTensor(name, f);
         }
     }
 

@@ -10,9 +10,6 @@ import org.quantlens.ir.Graph;
 import org.quantlens.ir.Node;
 import org.quantlens.quant.QuantParams;
 import org.quantlens.runtime.WeightQuantization.QuantizedWeight;
-import org.quantlens.runtime.reference.QConvKernel;
-import org.quantlens.runtime.reference.QElementwiseKernels;
-import org.quantlens.runtime.reference.QGemmKernel;
 import org.quantlens.runtime.reference.QPoolKernels;
 import org.quantlens.runtime.reference.Requantizer;
 import org.quantlens.tensor.DType;
@@ -141,7 +138,12 @@ final class IntegerSteps {
         int[] bias = WeightQuantization.quantizeBias(b, x.scale(), qw.scales());
         Requantizer rq = new Requantizer(c.options().requantMode(), multipliers(x, qw.scales(), o.params),
                 o.params.zeroPoint(), o.clamp.lo(o.params), o.clamp.hi(o.params));
-        return built(n, o, new QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(), bias, x, o.params, rq));
+        OpKernel k = fast()
+                ? new org.quantlens.runtime.fast.QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(), bias,
+                        x, o.params, rq)
+                : new org.quantlens.runtime.reference.QConvKernel(n, qw.codes(), w.shape().dims(), qw.zeroPoints(),
+                        bias, x, o.params, rq);
+        return built(n, o, k);
     }
 
     private Built gemm(Node n, QuantParams x) {
@@ -166,7 +168,12 @@ final class IntegerSteps {
         Requantizer rq = new Requantizer(c.options().requantMode(), multipliers(x, qw.scales(), o.params),
                 o.params.zeroPoint(), o.clamp.lo(o.params), o.clamp.hi(o.params));
         boolean transA = isGemm && n.attrInt("transA", 0) != 0;
-        return built(n, o, new QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA, !isGemm, x, o.params, rq));
+        OpKernel kernel = fast()
+                ? new org.quantlens.runtime.fast.QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA, !isGemm, x,
+                        o.params, rq)
+                : new org.quantlens.runtime.reference.QGemmKernel(kn, k, cols, qw.zeroPoints(), qBias, transA,
+                        !isGemm, x, o.params, rq);
+        return built(n, o, kernel);
     }
 
     private Built addMul(Node n, QuantParams a) {
@@ -177,10 +184,19 @@ final class IntegerSteps {
         }
         int lo = o.clamp.lo(o.params);
         int hi = o.clamp.hi(o.params);
-        OpKernel k = n.opType().equals("Add")
-                ? QElementwiseKernels.add(a, b, o.params, lo, hi, c.options().requantMode())
-                : QElementwiseKernels.mul(a, b, o.params, lo, hi, c.options().requantMode());
+        boolean add = n.opType().equals("Add");
+        RequantMode mode = c.options().requantMode();
+        OpKernel k = fast()
+                ? (add ? org.quantlens.runtime.fast.QElementwiseKernels.add(a, b, o.params, lo, hi, mode)
+                        : org.quantlens.runtime.fast.QElementwiseKernels.mul(a, b, o.params, lo, hi, mode))
+                : (add ? org.quantlens.runtime.reference.QElementwiseKernels.add(a, b, o.params, lo, hi, mode)
+                        : org.quantlens.runtime.reference.QElementwiseKernels.mul(a, b, o.params, lo, hi, mode));
         return built(n, o, k);
+    }
+
+    /** True when the options ask for the fast kernel set. */
+    private boolean fast() {
+        return c.options().kernels() == KernelSet.FAST;
     }
 
     private Built averagePool(Node n, QuantParams x) {
@@ -197,7 +213,11 @@ final class IntegerSteps {
             return null;
         }
         QuantParams y = orElse(c.tableParams(n.outputs().get(0)), x);
-        OpKernel k = QElementwiseKernels.requantizeClamp(x, y, clamp.lo(y), clamp.hi(y), c.options().requantMode());
+        RequantMode mode = c.options().requantMode();
+        OpKernel k = fast()
+                ? org.quantlens.runtime.fast.QElementwiseKernels.requantizeClamp(x, y, clamp.lo(y), clamp.hi(y), mode)
+                : org.quantlens.runtime.reference.QElementwiseKernels.requantizeClamp(x, y, clamp.lo(y), clamp.hi(y),
+                        mode);
         return new Built(step(n, n.opType(), n.outputs().get(0), k), n.outputs().get(0), y, null);
     }
 
@@ -224,7 +244,8 @@ final class IntegerSteps {
             Tensor[] moved = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 moved[i] = in.get(i).equals(out) ? inputs[i]
-                        : QElementwiseKernels.requantize(inputs[i], in.get(i), out, out.qmin(), out.qmax(), mode);
+                        : org.quantlens.runtime.reference.QElementwiseKernels.requantize(inputs[i], in.get(i), out,
+                                out.qmin(), out.qmax(), mode);
             }
             return join.compute(moved, ctx);
         };

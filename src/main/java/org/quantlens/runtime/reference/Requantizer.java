@@ -71,6 +71,29 @@ public final class Requantizer {
         return apply(acc, 0);
     }
 
+    public RequantMode mode() {
+        return mode;
+    }
+
+    /** Channel {@code c}'s Q31 multiplier ({@link QuantizedMultiplier#multiplier()}). */
+    public int multiplier(int c) {
+        return multipliers[c];
+    }
+
+    /** Channel {@code c}'s power-of-two exponent ({@link QuantizedMultiplier#shift()}). */
+    public int shift(int c) {
+        return shifts[c];
+    }
+
+    /** Channel {@code c}'s real multiplier rounded to float32 (used by {@link RequantMode#FLOAT}). */
+    public float realMultiplier(int c) {
+        return realMultipliers[c];
+    }
+
+    public int zeroPoint() {
+        return zeroPoint;
+    }
+
     public int channels() {
         return multipliers.length;
     }

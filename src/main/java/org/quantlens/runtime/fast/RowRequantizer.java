@@ -1,0 +1,130 @@
+package org.quantlens.runtime.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantlens.runtime.RequantMode;
+import org.quantlens.runtime.reference.Requantizer;
+
+/**
+ * {@link Requantizer#apply(int, int)} for a run of accumulators of one channel, vectorised and bit-exact:
+ * <ul>
+ *   <li>FIXED_POINT: {@link org.quantlens.quant.FixedPoint#multiplyByQuantizedMultiplier} step by step in 64-bit
+ *       lanes: saturating left shift, {@code (x * M + nudge)} divided by 2^31 truncating toward zero (nudge
+ *       {@code 2^30} or {@code 1 - 2^30} by the product's sign), then the rounding right shift with its
+ *       remainder/threshold rule; a multiplier of {@code Integer.MIN_VALUE} or a left shift over 30 (never
+ *       produced by {@link org.quantlens.quant.QuantizedMultiplier} for real multipliers below 2^30) runs the
+ *       scalar {@link Requantizer};</li>
+ *   <li>FLOAT: {@code float(acc) * M} in float lanes, clamped to one step beyond the output's code range (rounding
+ *       is monotone, so this cannot change the clamped result), rounded half to even by adding and subtracting
+ *       {@code 1.5 * 2^23} (exact for magnitudes below 2^22), clamped to the code range.</li>
+ * </ul>
+ * Then {@code + zp} and the clamp to {@code [lo, hi]}. Accumulators are read in whole vectors: the caller's
+ * array must hold {@link Int8Gemm#roundUp}{@code (count)} values from {@code from} (the extra ones are ignored).
+ * The fixed-point path moves ints to and from its 64-bit lanes through a {@code long[]} scratch row rather than
+ * through a half-width {@code IntVector}: a second IntVector shape in the same program splits C2's type profiles
+ * of the shared {@code IntVector} methods and makes every other vector kernel allocate.
+ */
+final class RowRequantizer {
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED.length() >= 2
+            ? LongVector.SPECIES_PREFERRED : LongVector.SPECIES_128;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS_FOR_FLOATS =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(FLOATS.length() * Integer.SIZE));
+    private static final float ROUNDING_MAGIC = 0x1.8p23f;
+
+    private final Requantizer requant;
+
+    RowRequantizer(Requantizer requant) {
+        this.requant = requant;
+    }
+
+    /**
+     * {@code out[outAt + j] = (byte) requant.apply(acc[from + j] + addend, channel)} for {@code j < count}
+     * ({@code + addend} wraps as int addition does); {@code tmp} holds at least {@code roundUp(count)} ints.
+     */
+    void apply(int[] acc, int from, int count, int addend, int channel, byte[] out, int outAt, Scratch tmp) {
+        int m = requant.multiplier(channel);
+        int shift = requant.shift(channel);
+        int lanes = Int8Gemm.roundUp(count);
+        if (requant.mode() == RequantMode.FLOAT) {
+            floatRow(acc, from, lanes, addend, channel, tmp.ints);
+        } else if (m == Integer.MIN_VALUE || shift > 30) {
+            for (int j = 0; j < count; j++) {
+                out[outAt + j] = (byte) requant.apply(acc[from + j] + addend, channel);
+            }
+            return;
+        } else {
+            fixedPointRow(acc, from, lanes, addend, m, shift, tmp.longs);
+            for (int j = 0; j < count; j++) {
+                out[outAt + j] = (byte) tmp.longs[j];
+            }
+            return;
+        }
+        for (int j = 0; j < count; j++) {
+            out[outAt + j] = (byte) tmp.ints[j];
+        }
+    }
+
+    /** Per-thread scratch rows for {@link #apply}, each of at least {@code roundUp(count)} values. */
+    static final class Scratch {
+        final int[] ints;
+        final long[] longs;
+
+        Scratch(int length) {
+            ints = new int[Int8Gemm.roundUp(length)];
+            longs = new long[Int8Gemm.roundUp(length)];
+        }
+    }
+
+    private void fixedPointRow(int[] acc, int from, int lanes, int addend, int m, int shift, long[] tmp) {
+        int left = Math.max(shift, 0);
+        int right = Math.max(-shift, 0);
+        long mask = right > 31 ? 0 : (1L << right) - 1;
+        long zp = requant.zeroPoint();
+        for (int j = 0; j < lanes; j++) {
+            tmp[j] = acc[from + j] + addend;
+        }
+        for (int j = 0; j < lanes; j += LONGS.length()) {
+            LongVector x = LongVector.fromArray(LONGS, tmp, j);
+            if (left > 0) {
+                x = x.lanewise(VectorOperators.LSHL, left).max(Integer.MIN_VALUE).min(Integer.MAX_VALUE);
+            }
+            LongVector ab = x.mul(m);
+            LongVector t = ab.add(LongVector.broadcast(LONGS, 1L << 30)
+                    .blend(1L - (1L << 30), ab.compare(VectorOperators.LT, 0)));
+            VectorMask<Long> negative = t.compare(VectorOperators.LT, 0);
+            LongVector high = t.add(LongVector.zero(LONGS).blend((1L << 31) - 1, negative))
+                    .lanewise(VectorOperators.ASHR, 31);
+            LongVector q;
+            if (right > 31) {
+                q = LongVector.zero(LONGS);
+            } else {
+                LongVector remainder = high.and(mask);
+                LongVector threshold = LongVector.broadcast(LONGS, mask >> 1)
+                        .blend((mask >> 1) + 1, high.compare(VectorOperators.LT, 0));
+                q = high.lanewise(VectorOperators.ASHR, right);
+                q = q.add(LongVector.zero(LONGS).blend(1, remainder.compare(VectorOperators.GT, threshold)));
+            }
+            q = q.add(zp).max(requant.lo()).min(requant.hi());
+            q.intoArray(tmp, j);
+        }
+    }
+
+    private void floatRow(int[] acc, int from, int lanes, int addend, int channel, int[] tmp) {
+        int zp = requant.zeroPoint();
+        float lo = requant.lo() - zp;
+        float hi = requant.hi() - zp;
+        float m = requant.realMultiplier(channel);
+        for (int j = 0; j < lanes; j += FLOATS.length()) {
+            IntVector a = IntVector.fromArray(INTS_FOR_FLOATS, acc, from + j).add(addend);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FLOATS, 0)).mul(m);
+            f = f.max(lo - 1).min(hi + 1).add(ROUNDING_MAGIC).sub(ROUNDING_MAGIC).max(lo).min(hi);
+            ((IntVector) f.convertShape(VectorOperators.F2I, INTS_FOR_FLOATS, 0)).add(zp).intoArray(tmp, j);
+        }
+    }
+}
