@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quantlens.app.fx.BackgroundWork;
 import org.quantlens.app.histogram.SearchCurve;
 import org.quantlens.app.layers.TensorRow;
-import org.quantlens.testing.SharedFixtures;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -40,8 +39,8 @@ import org.testfx.matcher.control.LabeledMatchers;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The real main window, headless on Monocle, on a copy of LeNet and its calibration data (so project files land in
- * a temporary folder): drag a marker, adopt a method, KL search, cancel a calibration, and the FX thread's pulses
+ * The real main window, headless on Monocle, on a copy of the bundled sample (MobileNetV1) and its calibration data
+ * (so project files land in a temporary folder): drag a marker, adopt a method, KL search, cancel a calibration, and the FX thread's pulses
  * during a whole calibration.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -63,9 +62,10 @@ class MainViewFxTest {
     }
 
     @BeforeEach
-    void copyLenet() throws Exception {
-        model = Files.copy(SharedFixtures.require("reference/digits_lenet/model.onnx"), dir.resolve("lenet.onnx"));
-        data = Files.copy(SharedFixtures.require("reference/digits_lenet/calib.npy"), dir.resolve("calib.npy"));
+    void copySample() throws Exception {
+        Path sample = Path.of("sample-models", "mobilenet_v1");
+        model = Files.copy(sample.resolve("model.onnx"), dir.resolve("mobilenet_v1.onnx"));
+        data = Files.copy(sample.resolve("calib.npy"), dir.resolve("calib.npy"));
     }
 
     @AfterEach
@@ -73,14 +73,17 @@ class MainViewFxTest {
         node.removeNode();
     }
 
+    /** The sample's first ReLU6 output. */
+    private static final String RELU6 = "/features/features.2/Clip_output_0";
+
     private void openAndSelectRelu(FxRobot robot) throws Exception {
         robot.interact(() -> vm.open(model, data, null, null));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.calibrationProperty().get() != null
                 && !vm.busyProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
-        robot.clickOn(robot.lookup(".table-cell").match(LabeledMatchers.hasText("/Relu_output_0")).queryAs(Node.class));
+        robot.clickOn(robot.lookup(".table-cell").match(LabeledMatchers.hasText(RELU6)).queryAs(Node.class));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("/Relu_output_0", vm.layers().selectedProperty().get().name());
+        assertEquals(RELU6, vm.layers().selectedProperty().get().name());
     }
 
     @Test
@@ -180,7 +183,7 @@ class MainViewFxTest {
         vm.flushProject();
         Thread.sleep(300);
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("big.npy", "calib.npy", "lenet.onnx"),
+            assertEquals(List.of("big.npy", "calib.npy", "mobilenet_v1.onnx"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no project or temporary file");
         }
     }
