@@ -1,6 +1,7 @@
 package org.quantlens.calib;
 
 import java.util.Arrays;
+import org.quantlens.exec.ExecContext;
 
 /**
  * A streaming, mergeable histogram of float values with a fixed number of bins (default 2048).
@@ -179,23 +180,22 @@ public final class Histogram {
         add(data, 0, data.length);
     }
 
-    /** Adds {@code data[offset .. offset+length)}. */
+    /** Adds {@code data[offset .. offset+length)} on the calling thread. */
     public void add(float[] data, int offset, int length) {
-        float bmin = Float.POSITIVE_INFINITY;
-        float bmax = Float.NEGATIVE_INFINITY;
-        for (int i = offset; i < offset + length; i++) {
-            float v = data[i];
-            if (v != v) {
-                nan++;
-            } else if (v == Float.POSITIVE_INFINITY) {
-                posInf++;
-            } else if (v == Float.NEGATIVE_INFINITY) {
-                negInf++;
-            } else {
-                bmin = Math.min(bmin, v);
-                bmax = Math.max(bmax, v);
-            }
-        }
+        add(data, offset, length, ExecContext.singleThreaded());
+    }
+
+    /**
+     * Adds {@code data[offset .. offset+length)}, splitting large batches over ctx's workers; the result is
+     * identical to the single-threaded one (integer counts, exact min/max), whatever the thread count.
+     */
+    public void add(float[] data, int offset, int length, ExecContext ctx) {
+        HistogramBinning.Scan scan = HistogramBinning.scan(data, offset, offset + length, ctx);
+        nan += scan.nan();
+        posInf += scan.posInf();
+        negInf += scan.negInf();
+        float bmin = scan.min();
+        float bmax = scan.max();
         if (bmin > bmax) {
             return;
         }
@@ -205,15 +205,8 @@ public final class Histogram {
         }
         cover(form == Form.ABSOLUTE ? Math.max(Math.abs(bmin), Math.abs(bmax)) : bmin);
         cover(form == Form.ABSOLUTE ? 0 : bmax);
-        for (int i = offset; i < offset + length; i++) {
-            float v = data[i];
-            if (v - v == 0) { // finite
-                counts[binOf(v)]++;
-                if (v == 0f) {
-                    zeros++;
-                }
-            }
-        }
+        zeros += HistogramBinning.bin(data, offset, offset + length, origin, Math.scalb(baseWidth, level),
+                form == Form.ABSOLUTE, counts, ctx);
         min = Math.min(min, bmin);
         max = Math.max(max, bmax);
     }

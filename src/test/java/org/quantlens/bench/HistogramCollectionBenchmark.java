@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.quantlens.calib.Histogram;
+import org.quantlens.exec.ExecContext;
 import org.quantlens.tensor.Npy;
 import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
@@ -34,6 +35,8 @@ import org.quantlens.tensor.Tensor;
 public class HistogramCollectionBenchmark {
     static final int N = 16 * 1024 * 1024;
     static final Path INPUT = Path.of("target", "bench", "histogram-input.npy");
+
+    private static final ExecContext TWO_THREADS = ExecContext.withThreads(2);
 
     private float[] data;
 
@@ -63,6 +66,14 @@ public class HistogramCollectionBenchmark {
     public Histogram quantlensFixedRange() {
         Histogram h = Histogram.signed(2048, -6, 6);
         h.add(data);
+        return h;
+    }
+
+    /** As {@link #quantlensFixedRange}, the batch split over two workers (the "2 cores" of issue #7). */
+    @Benchmark
+    public Histogram quantlensFixedRangeTwoThreads() {
+        Histogram h = Histogram.signed(2048, -6, 6);
+        h.add(data, 0, data.length, TWO_THREADS);
         return h;
     }
 
