@@ -30,6 +30,8 @@ final class HistogramBinning {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Smallest range worth splitting over threads. */
     static final int PARALLEL_MIN = 1 << 18;
+    /** Shortest range scanned with vectors. */
+    private static final int VECTOR_MIN = 4096;
     private static final int EXPONENT = 0x7f800000;
     private static final int MAGNITUDE = 0x7fffffff;
 
@@ -96,7 +98,9 @@ final class HistogramBinning {
         IntVector specials = IntVector.zero(INTS);
         IntVector one = IntVector.broadcast(INTS, 1);
         int i = from;
-        for (int end = from + FLOATS.loopBound(to - from); i < end; i += FLOATS.length()) {
+        // short ranges stay scalar: until C2 compiles it, the vector loop is far slower than plain code
+        int vectorLength = to - from < VECTOR_MIN ? 0 : FLOATS.loopBound(to - from);
+        for (int end = from + vectorLength; i < end; i += FLOATS.length()) {
             IntVector bits = FloatVector.fromArray(FLOATS, data, i).reinterpretAsInts();
             VectorMask<Integer> special = bits.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
             IntVector keys = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(MAGNITUDE));
