@@ -1,7 +1,5 @@
 package org.quantlens.exec.kernels;
 
-import java.util.Arrays;
-
 /**
  * Unfolds the input windows of a convolution into a matrix so the convolution becomes one matrix product
  * (the classic im2col of Caffe / Chellapilla et al. 2006).
@@ -17,6 +15,11 @@ final class Im2col {
 
     /** Fills {@code col} ({@code channels * kernelVolume} rows of {@code j1 - j0} columns). */
     static void unfold(ConvGeometry g, float[] x, int xOff, int channels, int j0, int j1, float[] col) {
+        if (j0 == 0 && j1 == g.outVolume() && g.in()[0] == 1 && g.out()[0] == 1 && g.kernel()[0] == 1
+                && g.padBegin()[0] == 0) {
+            unfoldWholePlanes2d(g, x, xOff, channels, col);
+            return;
+        }
         int[] kernel = g.kernel();
         int row = 0;
         for (int ci = 0; ci < channels; ci++) {
@@ -25,6 +28,51 @@ final class Im2col {
                 for (int kh = 0; kh < kernel[1]; kh++) {
                     for (int kw = 0; kw < kernel[2]; kw++, row++) {
                         unfoldRow(g, x, plane, kd, kh, kw, j0, j1, col, row * (j1 - j0));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The same matrix for a tile that is the whole output plane of a 1-D or 2-D convolution (every small layer,
+     * e.g. LeNet's): each channel is first copied into a zero-bordered plane covering every tap, so each output row
+     * of each tap row is a plain strided copy with no bounds tests. Values are identical to {@link #unfoldRow}'s.
+     */
+    private static void unfoldWholePlanes2d(ConvGeometry g, float[] x, int xOff, int channels, float[] col) {
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int outH = g.out()[1];
+        int outW = g.out()[2];
+        int padTop = g.padBegin()[1];
+        int padLeft = g.padBegin()[2];
+        int[] stride = g.stride();
+        int[] dilation = g.dilation();
+        int[] kernel = g.kernel();
+        int rowsSpanned = (outH - 1) * stride[1] + (kernel[1] - 1) * dilation[1] + 1;
+        int width = (outW - 1) * stride[2] + (kernel[2] - 1) * dilation[2] + 1;
+        float[] padded = new float[rowsSpanned * width];
+        // Input columns [c0, c1) land in the bordered plane; the rest of it stays zero.
+        int c0 = Math.max(0, -padLeft);
+        int c1 = Math.min(inW, width - padLeft);
+        int outVol = outH * outW;
+        int row = 0;
+        for (int ci = 0; ci < channels; ci++) {
+            int plane = xOff + ci * g.inVolume();
+            for (int r = 0; r < rowsSpanned; r++) {
+                int ih = r - padTop;
+                if (ih >= 0 && ih < inH && c0 < c1) {
+                    System.arraycopy(x, plane + ih * inW + c0, padded, r * width + c0 + padLeft, c1 - c0);
+                }
+            }
+            for (int kh = 0; kh < kernel[1]; kh++) {
+                for (int kw = 0; kw < kernel[2]; kw++, row++) {
+                    for (int oh = 0; oh < outH; oh++) {
+                        int src = (oh * stride[1] + kh * dilation[1]) * width + kw * dilation[2];
+                        int dst = row * outVol + oh * outW;
+                        for (int ow = 0; ow < outW; ow++) {
+                            col[dst + ow] = padded[src + ow * stride[2]];
+                        }
                     }
                 }
             }
@@ -56,18 +104,20 @@ final class Im2col {
             int lo = Math.max(ow0, validLo);
             int hi = Math.min(ow1, validHi);
             if (id < 0 || id >= in[0] || ih < 0 || ih >= in[1] || lo >= hi) {
-                Arrays.fill(col, dst + ow0, dst + ow1, 0f);
-            } else {
-                Arrays.fill(col, dst + ow0, dst + lo, 0f);
-                int src = plane + (id * in[1] + ih) * in[2] + shift;
-                if (stride == 1) {
-                    System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                } else {
-                    for (int ow = lo; ow < hi; ow++) {
-                        col[dst + ow] = x[src + ow * stride];
-                    }
-                }
-                Arrays.fill(col, dst + hi, dst + ow1, 0f);
+                lo = ow1;
+                hi = ow1;
+            }
+            // Plain loops, not Arrays.fill / System.arraycopy: segments are one output row (often under 16
+            // elements), where the call overhead of those would dominate.
+            int src = plane + (id * in[1] + ih) * in[2] + shift;
+            for (int ow = ow0; ow < lo; ow++) {
+                col[dst + ow] = 0f;
+            }
+            for (int ow = lo; ow < hi; ow++) {
+                col[dst + ow] = x[src + ow * stride];
+            }
+            for (int ow = hi; ow < ow1; ow++) {
+                col[dst + ow] = 0f;
             }
             j += ow1 - ow0;
             // Next output row segment starts at column 0 of the next (depth, height) row.

@@ -27,9 +27,12 @@ final class PoolMax {
         int planes = x.shape().dim(0) * x.shape().dim(1);
         float[] y = new float[g.outputSize(planes)];
         long[] indices = wantIndices ? new long[y.length] : null;
+        boolean halving = PoolRows.isInBounds2x2(g);
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
-                if (indices == null) {
+                if (indices == null && halving) {
+                    PoolRows.max2x2(g, src, plane * g.inVolume(), y, plane * g.outVolume());
+                } else if (indices == null) {
                     PoolRows.pool(g, taps, src, plane * g.inVolume(), y, plane * g.outVolume(), true);
                 } else {
                     plane(g, taps, src, plane, columnMajor, y, indices);

@@ -54,6 +54,44 @@ final class PoolRows {
         }
     }
 
+    /**
+     * True for the classic 2x2 / stride 2 window (LeNet, VGG) with every window inside the input: kernel and stride
+     * 1 on depth, no begin padding, and no window reaching the end padding. Then {@link #max2x2} applies.
+     */
+    static boolean isInBounds2x2(ConvGeometry g) {
+        int[] k = g.kernel();
+        int[] s = g.stride();
+        int[] d = g.dilation();
+        int[] p = g.padBegin();
+        return k[0] == 1 && k[1] == 2 && k[2] == 2 && s[0] == 1 && s[1] == 2 && s[2] == 2
+                && d[1] == 1 && d[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0
+                && g.out()[0] <= g.in()[0] && 2 * g.out()[1] <= g.in()[1] && 2 * g.out()[2] <= g.in()[2];
+    }
+
+    /**
+     * Max pooling of one plane for a geometry accepted by {@link #isInBounds2x2}: each output is
+     * {@code max(max(max(x00, x01), x10), x11)}, the four taps in row-major order with {@link Math#max}, exactly
+     * the chain {@link #pool} computes (its -infinity start is the identity of Math.max, NaNs included), so the
+     * result is bit-identical, just without tap bookkeeping.
+     */
+    static void max2x2(ConvGeometry g, float[] src, int xOff, float[] y, int yOff) {
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int outW = g.out()[2];
+        int yi = yOff;
+        for (int od = 0; od < g.out()[0]; od++) {
+            for (int oh = 0; oh < g.out()[1]; oh++) {
+                int top = xOff + (od * inH + 2 * oh) * inW;
+                int bottom = top + inW;
+                for (int ow = 0; ow < outW; ow++, yi++) {
+                    int c = 2 * ow;
+                    float upper = Math.max(src[top + c], src[top + c + 1]);
+                    y[yi] = Math.max(Math.max(upper, src[bottom + c]), src[bottom + c + 1]);
+                }
+            }
+        }
+    }
+
     private static void maxInto(float[] src, int xBase, int stride, float[] y, int yRow, int lo, int hi) {
         for (int ow = lo; ow < hi; ow++) {
             y[yRow + ow] = Math.max(y[yRow + ow], src[xBase + ow * stride]);

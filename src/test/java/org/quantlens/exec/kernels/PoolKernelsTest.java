@@ -158,6 +158,44 @@ class PoolKernelsTest {
     }
 
     @Test
+    void twoByTwoFastPathMatchesTheGeneralRowLoopBitForBitIncludingNaNPayloadsAndSignedZeros() {
+        Random rnd = new Random(5);
+        float[] specials = {Float.NaN, Float.intBitsToFloat(0x7fc00123), Float.intBitsToFloat(0xffc00077), -0f, 0f,
+            Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        for (int h = 2; h <= 7; h++) {
+            for (int w = 2; w <= 7; w++) {
+                float[] x = new float[h * w];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = rnd.nextInt(3) == 0 ? specials[rnd.nextInt(specials.length)] : (float) rnd.nextGaussian();
+                }
+                ConvGeometry g = ConvGeometry.of(new int[] {h, w}, new int[] {2, 2}, new int[] {2, 2},
+                        new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {h / 2, w / 2});
+                assertTrue(PoolRows.isInBounds2x2(g));
+                float[] general = new float[g.outVolume() + 1];
+                float[] fast = new float[g.outVolume() + 1];
+                PoolRows.pool(g, PoolTaps.of(g), x, 0, general, 1, true);
+                PoolRows.max2x2(g, x, 0, fast, 1);
+                for (int i = 0; i < fast.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(general[i]), Float.floatToRawIntBits(fast[i]),
+                            h + "x" + w + " output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoByTwoFastPathIsNotTakenWhenAWindowReachesPaddingOrTheStrideDiffers() {
+        ConvGeometry ceil = ConvGeometry.of(new int[] {5, 5}, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 1}, new int[] {3, 3});
+        ConvGeometry padded = ConvGeometry.of(new int[] {4, 4}, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {3, 3});
+        ConvGeometry overlapping = ConvGeometry.of(new int[] {4, 4}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {3, 3});
+        assertTrue(!PoolRows.isInBounds2x2(ceil) && !PoolRows.isInBounds2x2(padded)
+                && !PoolRows.isInBounds2x2(overlapping));
+    }
+
+    @Test
     void poolsAreBitIdenticalForOneAndTwoThreads() {
         Tensor x = random(new Random(1), 2, 16, 30, 30);
         Attribute[] attrs = {ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1)};
