@@ -200,8 +200,8 @@ public final class KlNcnn {
             for (int i = 0; i < TARGET_BIN; i++) {
                 float start = i * perLevel;
                 float end = start + perLevel;
-                int lu = (int) Math.ceil(start);
-                int rl = (int) Math.floor(end);
+                int lu = ceilNonNegative(start);
+                int rl = (int) end; // floor, as end >= 0
                 float ls = lu > start ? lu - start : 0f;
                 float rs = rl < end ? end - rl : 0f;
                 double q = ls * (lu > start ? dist[lu - 1] : 0) + rs * (rl < end ? dist[rl] : 0)
@@ -231,6 +231,12 @@ public final class KlNcnn {
                 extra[touched[k]] = 0;
             }
             return kl;
+        }
+
+        /** ceil for 0 <= x < 2^31 without Math.ceil, which C2 does not always intrinsify. */
+        private static int ceilNonNegative(float x) {
+            int down = (int) x;
+            return down < x ? down + 1 : down;
         }
 
         private void mark(int j, double value, double logValue) {
