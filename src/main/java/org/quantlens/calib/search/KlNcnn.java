@@ -3,6 +3,7 @@ package org.quantlens.calib.search;
 import java.util.ArrayList;
 import java.util.List;
 import org.quantlens.calib.Histogram;
+import org.quantlens.exec.ExecContext;
 
 /**
  * ncnn's KL threshold search ({@code tools/quantize/ncnn2table.cpp}, {@code QuantizeData::threshold_distribution}
@@ -37,8 +38,20 @@ public final class KlNcnn {
         return search(hist, true);
     }
 
-    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    /**
+     * The same search with the candidates' divergences computed in parallel on {@code ctx}: each candidate is
+     * evaluated on its own (per-chunk scratch), so the curve and the first-minimum choice do not depend on threads.
+     */
+    public static SearchResult search(Histogram hist, ExecContext ctx) {
+        return search(hist, true, ctx);
+    }
+
     static SearchResult search(Histogram hist, boolean fast) {
+        return search(hist, fast, ExecContext.singleThreaded());
+    }
+
+    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    static SearchResult search(Histogram hist, boolean fast, ExecContext ctx) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -59,34 +72,26 @@ public final class KlNcnn {
         for (int j = 0; j < n; j++) {
             dist[j] /= total;
         }
-        float[] quantized = new float[TARGET_BIN];
-        float[] expand = new float[n];
-        Prefix prefix = fast ? new Prefix(dist) : null;
         double width = (h.edge(n) - h.edge(0)) / n;
         int candidates = n - TARGET_BIN;
         double[] thresholds = new double[candidates];
-        double[] kl = new double[candidates];
+        float[] tails = new float[candidates];
         float tailSum = 0;
         for (int t = TARGET_BIN; t < n; t++) {
             tailSum += dist[t];
         }
-        int best = -1;
-        float minKl = 1000;
-        for (int t = TARGET_BIN; t < n; t++) {
-            float tail = tailSum;
+        for (int t = TARGET_BIN; t < n; t++) { // ncnn's running float tail, kept sequential
+            tails[t - TARGET_BIN] = tailSum;
             tailSum -= dist[t];
-            float d;
-            if (fast) {
-                d = (float) prefix.divergence(t, tail);
-            } else {
-                expandCandidate(dist, t, quantized, expand);
-                d = divergence(dist, expand, t, tail);
-            }
             thresholds[t - TARGET_BIN] = (t + 0.5) * width;
-            kl[t - TARGET_BIN] = d;
-            if (d < minKl) {
-                minKl = d;
-                best = t - TARGET_BIN;
+        }
+        double[] kl = curve(dist, tails, fast, ctx);
+        int best = -1;
+        double minKl = 1000;
+        for (int c = 0; c < candidates; c++) {
+            if (kl[c] < minKl) {
+                minKl = kl[c];
+                best = c;
             }
         }
         if (best < 0) {
@@ -94,6 +99,27 @@ public final class KlNcnn {
             best = 0;
         }
         return new SearchResult(KlTensorRt.toRange(h, thresholds[best]), thresholds, kl, best, warnings);
+    }
+
+    /** Each candidate's divergence, stored as float like ncnn's; tails[c] is the tail mass of t = 128 + c. */
+    private static double[] curve(float[] dist, float[] tails, boolean fast, ExecContext ctx) {
+        double[] kl = new double[tails.length];
+        Prefix shared = fast ? new Prefix(dist) : null;
+        ctx.parallelFor(tails.length, 8L * TARGET_BIN, (from, to) -> {
+            Prefix prefix = fast ? new Prefix(shared) : null;
+            float[] quantized = new float[TARGET_BIN];
+            float[] expand = new float[dist.length];
+            for (int c = from; c < to; c++) {
+                int t = TARGET_BIN + c;
+                if (fast) {
+                    kl[c] = (float) prefix.divergence(t, tails[c]);
+                } else {
+                    expandCandidate(dist, t, quantized, expand);
+                    kl[c] = divergence(dist, expand, t, tails[c]);
+                }
+            }
+        });
+        return kl;
     }
 
     /** Builds Q for candidate t into expand[0..t), following ncnn's fractional level boundaries. */
@@ -178,6 +204,20 @@ public final class KlNcnn {
                 sum[j + 1] = sum[j] + dist[j];
                 dlogd[j + 1] = dlogd[j] + binDlogd[j];
             }
+            extra = new double[n + 1];
+            fullValue = new double[n + 1];
+            fullLog = new double[n + 1];
+            stamp = new int[n + 1];
+            touched = new int[4 * TARGET_BIN + 2];
+        }
+
+        /** Shares {@code tables}' read-only prefix sums, with scratch of its own (one per worker). */
+        Prefix(Prefix tables) {
+            int n = tables.dist.length;
+            dist = tables.dist;
+            sum = tables.sum;
+            dlogd = tables.dlogd;
+            binDlogd = tables.binDlogd;
             extra = new double[n + 1];
             fullValue = new double[n + 1];
             fullLog = new double[n + 1];

@@ -3,6 +3,7 @@ package org.quantlens.calib.search;
 import java.util.ArrayList;
 import java.util.List;
 import org.quantlens.calib.Histogram;
+import org.quantlens.exec.ExecContext;
 
 /**
  * TensorRT's entropy calibration as presented in "8-bit Inference with TensorRT" (Szymon Migacz, GTC 2017), in the
@@ -50,6 +51,14 @@ public final class KlTensorRt {
     }
 
     public static SearchResult search(Histogram hist, Options o) {
+        return search(hist, o, ExecContext.singleThreaded());
+    }
+
+    /**
+     * The same search with the candidates' divergences computed in parallel on {@code ctx}: each candidate is
+     * evaluated on its own, so the curve and the (sequential) last-argmin are identical for any thread count.
+     */
+    public static SearchResult search(Histogram hist, Options o, ExecContext ctx) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -80,11 +89,17 @@ public final class KlTensorRt {
         double[] thresholds = new double[candidates];
         double[] kl = new double[candidates];
         double[] logCount = logTable(n);
+        int levels = o.levels();
+        long all = total;
+        ctx.parallelFor(candidates, 4L * levels, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                kl[c] = divergence(bins, sum, nonzero, plogp, start + c, levels, all, logCount);
+            }
+        });
         int best = -1;
         for (int c = 0; c < candidates; c++) {
             int i = start + c;
             thresholds[c] = Math.min(h.edge(0) + (o.thresholdAtEdge() ? i : i + 0.5) * width, h.edge(n));
-            kl[c] = divergence(bins, sum, nonzero, plogp, i, o.levels(), total, logCount);
             if (best < 0 || kl[c] <= kl[best]) {
                 best = c;
             }
