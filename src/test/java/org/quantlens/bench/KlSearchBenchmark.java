@@ -21,6 +21,7 @@ import org.quantlens.calib.search.KlOnnxRuntime;
 import org.quantlens.calib.search.KlTensorRt;
 import org.quantlens.calib.search.Mse;
 import org.quantlens.calib.search.SearchResult;
+import org.quantlens.exec.ExecContext;
 
 /**
  * Time per KL search on one 2048-bin histogram shaped like a conv output (the reference models' tensors: a
@@ -36,6 +37,7 @@ import org.quantlens.calib.search.SearchResult;
 public class KlSearchBenchmark {
     private Histogram signed;
     private Histogram absolute;
+    private ExecContext twoThreads;
 
     @Setup
     public void makeHistograms() {
@@ -49,11 +51,23 @@ public class KlSearchBenchmark {
         signed.add(x);
         absolute = Histogram.absolute(2048);
         absolute.add(x);
+        twoThreads = ExecContext.withThreads(2);
     }
 
     @Benchmark
     public SearchResult klTensorRt() {
         return KlTensorRt.search(absolute);
+    }
+
+    /** The same search with the candidates split over 2 workers (numbers depend on how idle the second core is). */
+    @Benchmark
+    public SearchResult klTensorRt2Threads() {
+        return KlTensorRt.search(absolute, KlTensorRt.Options.DEFAULT, twoThreads);
+    }
+
+    @Benchmark
+    public SearchResult klNcnn2Threads() {
+        return KlNcnn.search(absolute, twoThreads);
     }
 
     @Benchmark

@@ -3,6 +3,7 @@ package org.quantlens.calib.search;
 import java.util.ArrayList;
 import java.util.List;
 import org.quantlens.calib.Histogram;
+import org.quantlens.exec.ExecContext;
 
 /**
  * ncnn's KL threshold search ({@code tools/quantize/ncnn2table.cpp}, {@code QuantizeData::threshold_distribution}
@@ -37,8 +38,20 @@ public final class KlNcnn {
         return search(hist, true);
     }
 
-    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    /**
+     * The same search with the candidates' divergences computed in parallel on {@code ctx}: each candidate is
+     * evaluated on its own (per-chunk scratch), so the curve and the first-minimum choice do not depend on threads.
+     */
+    public static SearchResult search(Histogram hist, ExecContext ctx) {
+        return search(hist, true, ctx);
+    }
+
     static SearchResult search(Histogram hist, boolean fast) {
+        return search(hist, fast, ExecContext.singleThreaded());
+    }
+
+    /** {@code fast}: the O(B * 128) prefix-sum evaluation; otherwise ncnn's element-wise loops (O(B^2)). */
+    static SearchResult search(Histogram hist, boolean fast, ExecContext ctx) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -59,34 +72,26 @@ public final class KlNcnn {
         for (int j = 0; j < n; j++) {
             dist[j] /= total;
         }
-        float[] quantized = new float[TARGET_BIN];
-        float[] expand = new float[n];
-        Prefix prefix = fast ? new Prefix(dist) : null;
         double width = (h.edge(n) - h.edge(0)) / n;
         int candidates = n - TARGET_BIN;
         double[] thresholds = new double[candidates];
-        double[] kl = new double[candidates];
+        float[] tails = new float[candidates];
         float tailSum = 0;
         for (int t = TARGET_BIN; t < n; t++) {
             tailSum += dist[t];
         }
-        int best = -1;
-        float minKl = 1000;
-        for (int t = TARGET_BIN; t < n; t++) {
-            float tail = tailSum;
+        for (int t = TARGET_BIN; t < n; t++) { // ncnn's running float tail, kept sequential
+            tails[t - TARGET_BIN] = tailSum;
             tailSum -= dist[t];
-            float d;
-            if (fast) {
-                d = (float) prefix.divergence(t, tail);
-            } else {
-                expandCandidate(dist, t, quantized, expand);
-                d = divergence(dist, expand, t, tail);
-            }
             thresholds[t - TARGET_BIN] = (t + 0.5) * width;
-            kl[t - TARGET_BIN] = d;
-            if (d < minKl) {
-                minKl = d;
-                best = t - TARGET_BIN;
+        }
+        double[] kl = curve(dist, tails, fast, ctx);
+        int best = -1;
+        double minKl = 1000;
+        for (int c = 0; c < candidates; c++) {
+            if (kl[c] < minKl) {
+                minKl = kl[c];
+                best = c;
             }
         }
         if (best < 0) {
@@ -94,6 +99,27 @@ public final class KlNcnn {
             best = 0;
         }
         return new SearchResult(KlTensorRt.toRange(h, thresholds[best]), thresholds, kl, best, warnings);
+    }
+
+    /** Each candidate's divergence, stored as float like ncnn's; tails[c] is the tail mass of t = 128 + c. */
+    private static double[] curve(float[] dist, float[] tails, boolean fast, ExecContext ctx) {
+        double[] kl = new double[tails.length];
+        Prefix shared = fast ? new Prefix(dist) : null;
+        ctx.parallelFor(tails.length, 8L * TARGET_BIN, (from, to) -> {
+            Prefix prefix = fast ? new Prefix(shared) : null;
+            float[] quantized = new float[TARGET_BIN];
+            float[] expand = new float[dist.length];
+            for (int c = from; c < to; c++) {
+                int t = TARGET_BIN + c;
+                if (fast) {
+                    kl[c] = (float) prefix.divergence(t, tails[c]);
+                } else {
+                    expandCandidate(dist, t, quantized, expand);
+                    kl[c] = divergence(dist, expand, t, tails[c]);
+                }
+            }
+        });
+        return kl;
     }
 
     /** Builds Q for candidate t into expand[0..t), following ncnn's fractional level boundaries. */
@@ -151,14 +177,17 @@ public final class KlNcnn {
     /**
      * The same divergence from prefix sums of d and d*log(d): a level's fully covered bins all get Q = value, so
      * their terms sum to sum(d log d) - log(value) * sum(d); only the straddling bins (at most two per level) and the
-     * tail bin t-1 are evaluated one by one. Sums in double (ncnn accumulates in float).
+     * tail bin t-1 are evaluated one by one. Sums in double (ncnn accumulates in float). Per candidate one log per
+     * level and one per touched bin, by {@link FastLog} (absolute error ~4e-16 * |log|, invisible next to float32).
      */
     private static final class Prefix {
         final float[] dist;
         final double[] sum;
         final double[] dlogd;
+        final double[] binDlogd;
         final double[] extra;
         final double[] fullValue;
+        final double[] fullLog;
         final int[] stamp;
         final int[] touched;
         int touchedCount;
@@ -169,12 +198,29 @@ public final class KlNcnn {
             this.dist = dist;
             sum = new double[n + 1];
             dlogd = new double[n + 1];
+            binDlogd = new double[n];
             for (int j = 0; j < n; j++) {
+                binDlogd[j] = dist[j] > 0 ? dist[j] * Math.log(dist[j]) : 0;
                 sum[j + 1] = sum[j] + dist[j];
-                dlogd[j + 1] = dlogd[j] + (dist[j] > 0 ? dist[j] * Math.log(dist[j]) : 0);
+                dlogd[j + 1] = dlogd[j] + binDlogd[j];
             }
             extra = new double[n + 1];
             fullValue = new double[n + 1];
+            fullLog = new double[n + 1];
+            stamp = new int[n + 1];
+            touched = new int[4 * TARGET_BIN + 2];
+        }
+
+        /** Shares {@code tables}' read-only prefix sums, with scratch of its own (one per worker). */
+        Prefix(Prefix tables) {
+            int n = tables.dist.length;
+            dist = tables.dist;
+            sum = tables.sum;
+            dlogd = tables.dlogd;
+            binDlogd = tables.binDlogd;
+            extra = new double[n + 1];
+            fullValue = new double[n + 1];
+            fullLog = new double[n + 1];
             stamp = new int[n + 1];
             touched = new int[4 * TARGET_BIN + 2];
         }
@@ -194,8 +240,8 @@ public final class KlNcnn {
             for (int i = 0; i < TARGET_BIN; i++) {
                 float start = i * perLevel;
                 float end = start + perLevel;
-                int lu = (int) Math.ceil(start);
-                int rl = (int) Math.floor(end);
+                int lu = ceilNonNegative(start);
+                int rl = (int) end; // floor, as end >= 0
                 float ls = lu > start ? lu - start : 0f;
                 float rs = rl < end ? end - rl : 0f;
                 double q = ls * (lu > start ? dist[lu - 1] : 0) + rs * (rl < end ? dist[rl] : 0)
@@ -209,9 +255,10 @@ public final class KlNcnn {
                     touch(rl, value * rs);
                 }
                 if (rl > lu) {
-                    kl += (dlogd[rl] - dlogd[lu]) - Math.log(value) * (sum[rl] - sum[lu]);
-                    mark(lu, value);
-                    mark(rl - 1, value);
+                    double logValue = FastLog.log(value);
+                    kl += (dlogd[rl] - dlogd[lu]) - logValue * (sum[rl] - sum[lu]);
+                    mark(lu, value, logValue);
+                    mark(rl - 1, value, logValue);
                 }
             }
             for (int k = 0; k < touchedCount; k++) {
@@ -226,22 +273,37 @@ public final class KlNcnn {
             return kl;
         }
 
-        private void mark(int j, double value) {
-            stamp[j] = candidate;
-            fullValue[j] = value;
+        /** ceil for 0 <= x < 2^31 without Math.ceil, which C2 does not always intrinsify. */
+        private static int ceilNonNegative(float x) {
+            int down = (int) x;
+            return down < x ? down + 1 : down;
         }
 
-        /** Replaces bin j's full-level term by its exact term (partial contributions, tail). */
+        private void mark(int j, double value, double logValue) {
+            stamp[j] = candidate;
+            fullValue[j] = value;
+            fullLog[j] = logValue;
+        }
+
+        /**
+         * Replaces bin j's full-level term d*log(d/full) by its exact term p*log(p/e) (partial contributions, tail),
+         * with d*log(d) and log(full) taken from the tables so that only log(e) is new: one log per touched bin.
+         */
         private double correction(int j, int t, float tail) {
-            double full = stamp[j] == candidate ? fullValue[j] : 0;
+            boolean marked = stamp[j] == candidate;
+            double full = marked ? fullValue[j] : 0;
             double d = dist[j];
-            double c = full > 0 ? -d * Math.log(d / full) : 0;
+            double c = full > 0 ? d * fullLog[j] - binDlogd[j] : 0;
             double e = full + extra[j];
-            double p = j == t - 1 ? d + tail : d;
+            boolean tailBin = j == t - 1;
+            double p = tailBin ? d + tail : d;
             if (p == 0) {
                 return c;
             }
-            return c + (e == 0 ? 1 : p * Math.log(p / e));
+            if (e == 0) {
+                return c + 1;
+            }
+            return c + (tailBin ? p * FastLog.log(p / e) : binDlogd[j] - p * FastLog.log(e));
         }
     }
 }

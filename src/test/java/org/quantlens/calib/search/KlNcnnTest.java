@@ -62,4 +62,27 @@ class KlNcnnTest {
         }
         assertEquals(loops.range().hi(), fast.range().hi(), 0.01 * loops.range().hi());
     }
+
+    private static Histogram spikyGaussian(long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[80_000];
+        for (int i = 0; i < x.length; i++) {
+            double g = r.nextGaussian();
+            x[i] = (float) (i % 50 == 0 ? 5 * g : g);
+        }
+        Histogram h = Histogram.absolute(2048);
+        h.add(x);
+        return h;
+    }
+
+    @Test
+    void twoThreadsGiveTheSameCurveAndChoiceAsOne() {
+        Histogram h = spikyGaussian(14);
+        org.quantlens.exec.ExecContext two = org.quantlens.exec.ExecContext.withThreads(2);
+        SearchResult one = KlNcnn.search(h);
+        SearchResult par = KlNcnn.search(h, two);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(one.values(), par.values());
+        assertEquals(one.bestIndex(), par.bestIndex());
+        assertEquals(one.range(), par.range());
+    }
 }

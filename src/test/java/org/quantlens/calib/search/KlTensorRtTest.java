@@ -126,4 +126,15 @@ class KlTensorRtTest {
         SearchResult r = KlTensorRt.search(h, new KlTensorRt.Options(128, 128, false, true));
         assertEquals((128 + r.bestIndex()) * h.hi() / 2048, r.range().hi(), 1e-9);
     }
+
+    @Test
+    void twoThreadsGiveTheSameCurveAndChoiceAsOne() {
+        Histogram h = reluLike(6, 100_000);
+        org.quantlens.exec.ExecContext two = org.quantlens.exec.ExecContext.withThreads(2);
+        SearchResult one = KlTensorRt.search(h, KlTensorRt.Options.DEFAULT);
+        SearchResult par = KlTensorRt.search(h, KlTensorRt.Options.DEFAULT, two);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(one.values(), par.values());
+        assertEquals(one.bestIndex(), par.bestIndex());
+        assertEquals(one.range(), par.range());
+    }
 }
