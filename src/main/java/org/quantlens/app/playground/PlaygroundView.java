@@ -150,8 +150,8 @@ public final class PlaygroundView {
         Mapping s = vm.symmetricProperty().get();
         Mapping a = vm.asymmetricProperty().get();
         float[] values = vm.valuesProperty().get();
-        double lo = min(values);
-        double hi = max(values);
+        double lo = ValueRange.min(values);
+        double hi = ValueRange.max(values);
         if (s != null) {
             symmetricDiagram.show(s, lo, hi);
             symmetricNumbers.setText(numbers(s));
@@ -213,21 +213,5 @@ public final class PlaygroundView {
 
     private static String text(double v) {
         return MultiplicationModel.number(v);
-    }
-
-    private static double min(float[] v) {
-        double m = v.length == 0 ? 0 : Double.POSITIVE_INFINITY;
-        for (float f : v) {
-            m = Math.min(m, f);
-        }
-        return m;
-    }
-
-    private static double max(float[] v) {
-        double m = v.length == 0 ? 0 : Double.NEGATIVE_INFINITY;
-        for (float f : v) {
-            m = Math.max(m, f);
-        }
-        return m;
     }
 }

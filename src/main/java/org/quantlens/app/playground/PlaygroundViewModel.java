@@ -84,8 +84,8 @@ public final class PlaygroundViewModel {
                     + (fromSelected.get() ? " (no tensor with a histogram selected)" : ""));
         }
         values.set(v);
-        double lo = h != null && fromSelected.get() ? h.min() : min(v);
-        double hi = h != null && fromSelected.get() ? h.max() : max(v);
+        double lo = h != null && fromSelected.get() ? h.min() : ValueRange.min(v);
+        double hi = h != null && fromSelected.get() ? h.max() : ValueRange.max(v);
         updating = true;
         try {
             rangeMin.set(lo);
@@ -135,21 +135,6 @@ public final class PlaygroundViewModel {
         return v;
     }
 
-    private static double min(float[] v) {
-        double m = v.length == 0 ? 0 : Double.POSITIVE_INFINITY;
-        for (float f : v) {
-            m = Math.min(m, f);
-        }
-        return m;
-    }
-
-    private static double max(float[] v) {
-        double m = v.length == 0 ? 0 : Double.NEGATIVE_INFINITY;
-        for (float f : v) {
-            m = Math.max(m, f);
-        }
-        return m;
-    }
 
     /** Picks another seed (the next one), drawing new synthetic values. */
     public void nextSeed() {
