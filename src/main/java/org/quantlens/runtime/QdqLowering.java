@@ -19,7 +19,6 @@ import org.quantlens.ir.Model;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.InvalidInputException;
-import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -122,12 +121,6 @@ final class QdqLowering {
         if (scale == null || (d.hasInput(2) && zp == null) || !(eightBit || q.dtype() == DType.INT32)
                 || (eightBit && weightType != null && weightType != q.dtype())) {
             return;
-        }
-        if (zp != null && scale.size() == 1 && zp.size() == 1 && !zp.shape().equals(scale.shape())) {
-            // ONNX Runtime writes per-tensor bias scales as [1] beside a scalar zero point; the spec wants equal
-            // shapes, so read both as scalars
-            scale = scale.reshape(Shape.of());
-            zp = zp.reshape(Shape.of());
         }
         Tensor real;
         try {

@@ -44,7 +44,10 @@ public final class QuantizeKernels {
     record AxisLayout(int outer, int channels, int inner) {
 
         static AxisLayout of(Shape x, Tensor scale, Tensor zeroPoint, long axis) {
-            if (zeroPoint != null && !zeroPoint.shape().equals(scale.shape())) {
+            // a one-element scale with a one-element zero point is per-tensor whatever their shapes ([] and [1]
+            // mixed, as ONNX Runtime's quantizer writes for biases and as ONNX Runtime accepts)
+            boolean perTensorPair = zeroPoint != null && scale.size() == 1 && zeroPoint.size() == 1;
+            if (zeroPoint != null && !perTensorPair && !zeroPoint.shape().equals(scale.shape())) {
                 throw new KernelException("zero point shape " + zeroPoint.shape() + " differs from scale shape "
                         + scale.shape());
             }

@@ -124,4 +124,22 @@ class QuantizeKernelsTest {
         assertThrows(KernelException.class, () -> run("DequantizeLinear", 13,
                 in(Tensor.ofUint8(Shape.of(1), (byte) 1), Tensor.scalar(1), Tensor.ofInt8(Shape.scalar(), (byte) 0))));
     }
+
+    @Test
+    void oneElementScaleAndZeroPointOfDifferentShapesArePerTensor() {
+        // ONNX Runtime's quantizer writes bias scales of shape [1] next to scalar zero points
+        Tensor x = Tensor.ofInts(Shape.of(3), -4, 0, 6);
+        Tensor r = run("DequantizeLinear", 13, in(x, Tensor.ofFloats(Shape.of(1), 0.5f), Tensor.ofInts(Shape.scalar(), 2)));
+        assertArrayEquals(new float[] {-3, -1, 2}, r.floats());
+        Tensor q = run("QuantizeLinear", 13, in(v(-3, -1, 2), Tensor.ofFloats(Shape.of(1), 0.5f),
+                Tensor.ofInt8(Shape.scalar(), (byte) 2)));
+        assertArrayEquals(new byte[] {-4, 0, 6}, q.bytes());
+    }
+
+    @Test
+    void zeroPointOfAnotherShapeThanAPerAxisScaleIsRejected() {
+        Tensor x = Tensor.ofInt8(Shape.of(2, 2), (byte) 1, (byte) 2, (byte) 3, (byte) 4);
+        assertThrows(KernelException.class, () -> run("DequantizeLinear", 13,
+                in(x, v(1, 2), Tensor.ofInt8(Shape.scalar(), (byte) 0))));
+    }
 }
