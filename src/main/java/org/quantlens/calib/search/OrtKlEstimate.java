@@ -6,7 +6,7 @@ package org.quantlens.calib.search;
  *
  * <p>For candidate c, {@link #estimate} holds A_c, the divergence of ORT's smoothed P and Q evaluated in real
  * (here: double) arithmetic, and {@link #bound} holds δ_c with |KL_float32(c) - A_c| <= δ_c, KL_float32 being what
- * the emulation (and ORT) computes. A_c costs O(Nq) from prefix sums of the histogram:
+ * the emulation (and ORT) computes. A_c costs O(1) per candidate (plus O(B) per chunk width) from prefix sums:
  * <ul>
  * <li>with SP = sum P (smoothing keeps the mass) and SQ = sum Q, KL = (sum p' log p' - sum p' log q') / SP
  * - log SP + log SQ, p', q' the smoothed values;</li>
