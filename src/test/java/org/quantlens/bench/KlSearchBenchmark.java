@@ -75,6 +75,12 @@ public class KlSearchBenchmark {
         return KlOnnxRuntime.search(signed, 128);
     }
 
+    /** kl-onnxruntime with the float32 emulation on every candidate (no pruning): the exact curve. */
+    @Benchmark
+    public SearchResult klOnnxRuntimeExactCurve() {
+        return KlOnnxRuntime.searchExactCurve(signed, 128);
+    }
+
     @Benchmark
     public SearchResult klNcnn() {
         return KlNcnn.search(absolute);

@@ -22,15 +22,27 @@ final class FastLog {
     private static final double[] INV_C = new double[1 << BITS];
     private static final double[] LOG_C = new double[1 << BITS];
 
+    /** log(v) of small counts as {@link #log} computes it (so bit-identical), for histogram counts and sums. */
+    private static final double[] SMALL = new double[1 << 14];
+
     static {
         for (int j = 0; j < INV_C.length; j++) {
             double c = 1 + (j + 0.5) / (1 << BITS);
             INV_C[j] = 1.0 / c;
             LOG_C[j] = -Math.log(INV_C[j]);
         }
+        SMALL[0] = Double.NEGATIVE_INFINITY;
+        for (int v = 1; v < SMALL.length; v++) {
+            SMALL[v] = log(v);
+        }
     }
 
     private FastLog() {
+    }
+
+    /** {@code log((double) v)} for a count v >= 0, bit-identical to it; small counts come from a table. */
+    static double logCount(long v) {
+        return v >= 0 && v < SMALL.length ? SMALL[(int) v] : log(v);
     }
 
     /** log(x), see the class comment for the error. */

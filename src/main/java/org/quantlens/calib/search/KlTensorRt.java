@@ -27,7 +27,8 @@ import org.quantlens.exec.ExecContext;
  * the useful one) and (-t, t) otherwise. A SIGNED histogram is first folded with {@link Histogram#toAbsolute()}.
  *
  * <p>Cost O(B * levels): per candidate and level the sums come from prefix sums of bins, of non-empty flags and of
- * bins*log(bins), using sum_level P log Q = S_k log(S_k / N_k). Evaluated in double (the reference evaluates the
+ * bins*log(bins), using sum_level P log Q = S_k log(S_k / N_k); the level terms S_k log(S_k / N_k) depend only on
+ * the level's window of bins and are tabulated once per window ({@link KlTensorRtLevels}, bit-identical result). Evaluated in double (the reference evaluates the
  * same formula element by element, so values agree to rounding); the per-level logs, the hot spot, use
  * {@link FastLog} (absolute error about 4e-16 * |log|, so the divergence moves by ~1e-15, far inside the 1e-9 that
  * the element-wise comparison allows).
@@ -59,6 +60,11 @@ public final class KlTensorRt {
      * evaluated on its own, so the curve and the (sequential) last-argmin are identical for any thread count.
      */
     public static SearchResult search(Histogram hist, Options o, ExecContext ctx) {
+        return search(hist, o, ctx, true);
+    }
+
+    /** {@code tabulated}: share the level terms between candidates ({@link KlTensorRtLevels}); else per level. */
+    static SearchResult search(Histogram hist, Options o, ExecContext ctx, boolean tabulated) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -91,9 +97,21 @@ public final class KlTensorRt {
         double[] logCount = logTable(n);
         int levels = o.levels();
         long all = total;
+        KlTensorRtLevels table = tabulated ? new KlTensorRtLevels(sum, nonzero, logCount, levels, start, ctx) : null;
         ctx.parallelFor(candidates, 4L * levels, (from, to) -> {
-            for (int c = from; c < to; c++) {
-                kl[c] = divergence(bins, sum, nonzero, plogp, start + c, levels, all, logCount);
+            double[] four = new double[4];
+            int c = from;
+            for (; table != null && c + 4 <= to; c += 4) {
+                table.crossTerms4(sum, nonzero, logCount, start + c, four);
+                for (int j = 0; j < 4; j++) {
+                    kl[c + j] = divergence(bins, sum, nonzero, plogp, start + c + j, levels, all, logCount, four[j]);
+                }
+            }
+            for (; c < to; c++) {
+                int i = start + c;
+                double pLogQ = table != null ? table.crossTerms(sum, nonzero, logCount, i)
+                        : directCrossTerms(sum, nonzero, logCount, i, levels);
+                kl[c] = divergence(bins, sum, nonzero, plogp, i, levels, all, logCount, pLogQ);
             }
         });
         int best = -1;
@@ -115,8 +133,25 @@ public final class KlTensorRt {
         return h.min() >= 0 ? new Range(0, t) : new Range(-t, t);
     }
 
+    /** Math.log of small counts, computed once: the same values as calling it (identical results, fewer logs). */
+    private static final double[] MATH_LOG = new double[1 << 14];
+
+    static {
+        for (int v = 0; v < MATH_LOG.length; v++) {
+            MATH_LOG[v] = Math.log(v);
+        }
+    }
+
+    /** {@code Math.log((double) v)} for a count v >= 0. */
+    private static double mathLog(long v) {
+        return v < MATH_LOG.length ? MATH_LOG[(int) v] : Math.log(v);
+    }
+
     /** log(0..n), for the non-empty bin counts of a level. */
     private static double[] logTable(int n) {
+        if (n < MATH_LOG.length) {
+            return MATH_LOG;
+        }
         double[] t = new double[n + 1];
         for (int j = 1; j <= n; j++) {
             t[j] = Math.log(j);
@@ -124,39 +159,40 @@ public final class KlTensorRt {
         return t;
     }
 
-    private static double xlogx(double x) {
-        return x > 0 ? x * Math.log(x) : 0;
+    /** x log x for a count x >= 0, 0 for 0. */
+    private static double xlogx(long x) {
+        return x > 0 ? x * mathLog(x) : 0;
     }
 
     /**
-     * KL(P||Q) for candidate i from prefix sums; O(levels). A level's sum_j P log Q = S log(S / N) is evaluated as
-     * S (log S - log N), log N from a table: one log per level and no division. The bounds change for about two
-     * thirds of the levels between consecutive candidates, too often for caching the terms to pay for its
-     * unpredictable branch.
+     * The levels' cross terms sum_level S log(S / N) of candidate i, evaluated level by level as
+     * S (log S - log N), log N from a table: one log per level and no division.
      */
-    private static double divergence(long[] bins, long[] sum, int[] nonzero, double[] plogp, int i, int levels,
-                                     long total, double[] logCount) {
-        long tail = total - sum[i];
-        long inside = sum[i];
-        long lastBin = bins[i - 1];
-        if (inside == 0 || (tail > 0 && lastBin == 0)) {
-            return Double.POSITIVE_INFINITY;
-        }
+    private static double directCrossTerms(long[] sum, int[] nonzero, double[] logCount, int i, int levels) {
         double pLogQ = 0;
         int a = 0;
         int shift = Integer.bitCount(levels) == 1 ? Integer.numberOfTrailingZeros(levels) : -1;
         for (int k = 0; k < levels; k++) {
             long num = (long) (k + 1) * i + levels - 1; // b = ceil((k+1) * i / levels)
             int b = (int) (shift >= 0 ? num >>> shift : num / levels);
-            long s = sum[b] - sum[a];
-            if (s > 0) { // s > 0 exactly when the level has a non-empty bin
-                pLogQ += s * (FastLog.log(s) - logCount[nonzero[b] - nonzero[a]]);
-            }
+            pLogQ += KlTensorRtLevels.levelTerm(sum, nonzero, logCount, a, b);
             a = b;
+        }
+        return pLogQ;
+    }
+
+    /** KL(P||Q) for candidate i from prefix sums and the levels' cross terms {@code pLogQ}; O(1). */
+    private static double divergence(long[] bins, long[] sum, int[] nonzero, double[] plogp, int i, int levels,
+                                     long total, double[] logCount, double pLogQ) {
+        long tail = total - sum[i];
+        long inside = sum[i];
+        long lastBin = bins[i - 1];
+        if (inside == 0 || (tail > 0 && lastBin == 0)) {
+            return Double.POSITIVE_INFINITY;
         }
         double pLogP = plogp[i];
         if (tail > 0) {
-            pLogP += xlogx((double) lastBin + tail) - xlogx(lastBin);
+            pLogP += xlogx(lastBin + tail) - xlogx(lastBin);
             int lastStart = (int) (((long) (levels - 1) * i + levels - 1) / levels);
             long s = sum[i] - sum[lastStart]; // > 0: it holds bin i-1, non-empty here
             pLogQ += tail * (FastLog.log(s) - logCount[nonzero[i] - nonzero[lastStart]]);

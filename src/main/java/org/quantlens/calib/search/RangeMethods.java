@@ -3,6 +3,7 @@ package org.quantlens.calib.search;
 import java.util.ArrayList;
 import java.util.List;
 import org.quantlens.calib.Histogram;
+import org.quantlens.exec.ExecContext;
 
 /**
  * The single entry point the command line and the app call: a method, the statistics gathered for one tensor, and
@@ -32,14 +33,26 @@ public final class RangeMethods {
      * Constant data (min == max, e.g. a single element or all zeros) always carries a warning.
      */
     public static SearchResult compute(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o) {
-        SearchResult r = run(method, h, ema, o);
+        return compute(method, h, ema, o, ExecContext.singleThreaded());
+    }
+
+    /**
+     * The same, with kl-tensorrt's and kl-ncnn's candidates split over {@code ctx}'s workers. Their curves and
+     * choices do not depend on the thread count (each candidate is evaluated on its own, the minimum is taken
+     * sequentially), so the result equals the single-threaded one; worth it for kl-ncnn (about 2x on 2 cores),
+     * hardly for kl-tensorrt. Use it when the caller is not already running several tensors in parallel.
+     */
+    public static SearchResult compute(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o,
+                                       ExecContext ctx) {
+        SearchResult r = run(method, h, ema, o, ctx);
         if (!h.isEmpty() && h.min() == h.max() && r.warnings().isEmpty()) {
             r = withWarning(r, "constant data (min == max == " + h.min() + "): the range is degenerate");
         }
         return r;
     }
 
-    private static SearchResult run(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o) {
+    private static SearchResult run(RangeMethod method, Histogram h, MovingAverageMinMax ema, RangeOptions o,
+                                    ExecContext ctx) {
         return switch (method) {
             case MINMAX -> MinMax.of(h, o.symmetric());
             case EMA -> {
@@ -54,9 +67,9 @@ public final class RangeMethods {
                 yield fold ? withWarning(r, "folded the signed histogram to |x| for symmetric percentile") : r;
             }
             case KL_TENSORRT -> KlTensorRt.search(h, new KlTensorRt.Options(1 << (o.bits() - 1), 1 << (o.bits() - 1),
-                    o.suppressZeroSpike(), false));
+                    o.suppressZeroSpike(), false), ctx);
             case KL_ONNXRUNTIME -> KlOnnxRuntime.search(h, o.numQuantizedBins());
-            case KL_NCNN -> KlNcnn.search(h);
+            case KL_NCNN -> KlNcnn.search(h, ctx);
             case MSE -> Mse.search(h, o.bits());
             case ACIQ -> Aciq.search(h, o.bits(), o.aciqPrior());
         };

@@ -137,4 +137,61 @@ class KlTensorRtTest {
         assertEquals(one.bestIndex(), par.bestIndex());
         assertEquals(one.range(), par.range());
     }
+
+    /** |x| histograms in several shapes: ReLU with a zero spike, Gaussian, heavy-tailed, sparse with empty bins. */
+    static Histogram shaped(int shape, long seed) {
+        Random r = new Random(seed);
+        int samples = shape == 3 ? 200 + r.nextInt(2000) : 20_000 + r.nextInt(100_000);
+        float[] x = new float[samples];
+        for (int k = 0; k < samples; k++) {
+            double g = r.nextGaussian();
+            x[k] = (float) switch (shape) {
+                case 0 -> g < 0 ? 0 : g;
+                case 1 -> g;
+                case 2 -> 0.1 * Math.tan(Math.PI * (r.nextDouble() - 0.5));
+                case 3 -> g * g * g;
+                default -> k % 50 == 0 ? 8 * g : g;
+            };
+        }
+        Histogram h = Histogram.absolute(2048);
+        h.add(x);
+        return h;
+    }
+
+    @Test
+    void tabulatedLevelTermsGiveTheDirectCurveBitForBit() {
+        org.quantlens.exec.ExecContext one = org.quantlens.exec.ExecContext.singleThreaded();
+        for (int shape = 0; shape < 5; shape++) {
+            for (KlTensorRt.Options o : new KlTensorRt.Options[] {KlTensorRt.Options.DEFAULT,
+                    new KlTensorRt.Options(128, 128, true, true), new KlTensorRt.Options(100, 300, false, false),
+                    new KlTensorRt.Options(256, 256, false, false)}) {
+                Histogram h = shaped(shape, 31 * shape + o.levels());
+                SearchResult direct = KlTensorRt.search(h, o, one, false);
+                SearchResult table = KlTensorRt.search(h, o, one, true);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(direct.values(), table.values(), "shape " + shape);
+                assertEquals(direct.bestIndex(), table.bestIndex());
+            }
+        }
+    }
+
+    @Test
+    void chosenCandidateMinimisesTheElementwiseDefinitionOnManyShapes() {
+        for (int shape = 0; shape < 5; shape++) {
+            for (long seed = 0; seed < 3; seed++) {
+                Histogram h = shaped(shape, 1000 + 10 * shape + seed);
+                SearchResult r = KlTensorRt.search(h);
+                long[] bins = h.counts();
+                double min = Double.POSITIVE_INFINITY;
+                for (int c = 0; c < r.values().length; c++) {
+                    double want = naiveKl(bins, 128 + c, 128);
+                    double got = r.values()[c];
+                    assertEquals(want, got, Double.isInfinite(want) ? 0 : 1e-9 + 1e-9 * Math.abs(want),
+                            "shape " + shape + " candidate " + c);
+                    min = Math.min(min, want);
+                }
+                double chosen = naiveKl(bins, 128 + r.bestIndex(), 128);
+                assertEquals(min, chosen, 1e-9 * Math.abs(min) + 1e-12, "shape " + shape + " seed " + seed);
+            }
+        }
+    }
 }

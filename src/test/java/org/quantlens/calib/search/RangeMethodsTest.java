@@ -81,6 +81,26 @@ class RangeMethodsTest {
         assertTrue(r.hi() > 1.0, m + " keeps at least one sigma: " + r);
     }
 
+    @ParameterizedTest
+    @EnumSource(RangeMethod.class)
+    void twoWorkersGiveTheSingleThreadedResult(RangeMethod m) {
+        Random rnd = new Random(12);
+        float[] x = new float[100_000];
+        for (int i = 0; i < x.length; i++) {
+            double g = rnd.nextGaussian();
+            x[i] = (float) (i % 61 == 0 ? 7 * g : g);
+        }
+        Histogram h = Histogram.signed(2048);
+        h.add(x);
+        MovingAverageMinMax ema = new MovingAverageMinMax();
+        ema.update(x);
+        SearchResult one = RangeMethods.compute(m, h, ema, RangeOptions.DEFAULT);
+        SearchResult two = RangeMethods.compute(m, h, ema, RangeOptions.DEFAULT,
+                org.quantlens.exec.ExecContext.withThreads(2));
+        assertEquals(one.range(), two.range(), m.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(one.values(), two.values(), m.toString());
+    }
+
     @Test
     void cliNamesRoundTripAndUnknownNamesListTheValidOnes() {
         for (RangeMethod m : RangeMethod.values()) {
