@@ -25,8 +25,9 @@ import org.quantlens.tensor.Tensor;
  * <p>Arithmetic: each output starts at the bias (or 0) and accumulates one fused multiply-add per tap, input
  * channels outer, kernel taps inner in row-major order. Convolutions with more than one input channel per group go
  * through {@link Im2col} and {@link Sgemm}, where a padded tap adds {@code w * 0}; one input channel per group
- * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or
- * NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
+ * (depthwise) runs {@link ConvDepthwise2d} for 1-D and 2-D (padded taps add {@code w * 0} too) and
+ * {@link ConvDepthwise} for 3-D, which skips padded taps (the same sum unless a weight is infinite or NaN).
+ * Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
  * so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
  * float rounding of the summation order.
  */
@@ -83,7 +84,9 @@ public final class ConvKernel {
         if (y.length > 0 && g.kernelVolume() > 0 && cPerGroup > 0) {
             // A single-channel input (LeNet's first layer) is no depthwise conv: one GEMM over all filters beats
             // one direct pass per filter.
-            if (cPerGroup == 1 && group > 1) {
+            if (cPerGroup == 1 && group > 1 && ConvDepthwise2d.supports(g)) {
+                ConvDepthwise2d.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
+            } else if (cPerGroup == 1 && group > 1) {
                 ConvDepthwise.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
             } else {
                 im2colConv(g, x.floats(), w.floats(), y, batch, channels, m, group, ctx);
