@@ -20,7 +20,8 @@ import org.quantlens.tensor.Tensor;
 /**
  * A profiling aid, not a benchmark: runs the FP32 engine on one of {@link Fp32EngineBenchmark}'s models and prints
  * where the time goes per node, using the activation tap as a clock (the time between two taps is the time of the
- * node that produced the second tensor, plus the engine's bookkeeping). Also prints the spread of whole runs, to
+ * node that produced the second tensor, plus the engine's bookkeeping); per node the minimum over the runs, which
+ * shows machine load least. Also prints the spread of whole runs, to
  * tell steady slowness from outliers (GC, thread hand-off).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp ... org.quantlens.bench.NodeTimingProfile mobilenetv2 2 200}.
@@ -67,7 +68,9 @@ public final class NodeTimingProfile {
             engine.run(feeds, (name, value) -> {
                 long now = System.nanoTime();
                 if (record && producer.containsKey(name)) {
-                    perNode.computeIfAbsent(name, k -> new long[1])[0] += now - last[0];
+                    long[] t = perNode.computeIfAbsent(name, k -> new long[] {0, Long.MAX_VALUE});
+                    t[0] += now - last[0];
+                    t[1] = Math.min(t[1], now - last[0]);
                     shapes.putIfAbsent(name, value.shape().toString());
                 }
                 last[0] = now;
@@ -79,7 +82,8 @@ public final class NodeTimingProfile {
         int recorded = totals.size();
         Map<String, Double> perOp = new LinkedHashMap<>();
         for (var e : perNode.entrySet()) {
-            double ms = e.getValue()[0] / 1e6 / recorded;
+            // The minimum over runs: on a loaded machine the mean mostly measures the other processes.
+            double ms = e.getValue()[1] / 1e6;
             String desc = producer.get(e.getKey());
             System.out.printf("%8.3f ms  %-40s %s%n", ms, desc, shapes.get(e.getKey()));
             String op = desc.split(" ")[0] + (desc.contains("group=1 ") ? "" : desc.contains("k=3") ? "(dw)" : "");

@@ -8,7 +8,8 @@ import org.quantlens.exec.ExecContext;
  * Fast depthwise convolution (one input channel per group) for 1-D and 2-D inputs, any kernel, stride, dilation
  * and padding: MobileNet's 3x3 stride-1 and stride-2 layers. {@link ConvDepthwise} stays the reference.
  *
- * <p>Per plane, the input is first copied into a zero-bordered plane that covers every tap, so each tap of
+ * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}.
+ * Per plane, the input is first copied into a zero-bordered plane that covers every tap, so each tap of
  * output {@code (oh, ow)} is a plain load at a fixed offset from position {@code oh*sh*width + ow*sw}: no bounds
  * tests. A vector of consecutive full-resolution columns is then computed at once with {@link FloatVector#fma}
  * (for unit strides the rows are swept as one flat run, which also vectorises 7x7 planes), and the outputs are
@@ -34,10 +35,11 @@ final class ConvDepthwise2d {
 
     /**
      * Same contract as {@link ConvDepthwise#run}: output channel {@code oc} reads input channel
-     * {@code oc / mPerGroup}, W is {@code [M, 1, kernel...]}, {@code y} holds the bias on entry.
+     * {@code oc / mPerGroup}, W is {@code [M, 1, kernel...]}; each output chain starts at {@code bias[oc]}
+     * ({@code y} is written, never read).
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] y, int batch, int channels, int mPerGroup,
-                    ExecContext ctx) {
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int batch, int channels,
+                    int mPerGroup, ExecContext ctx) {
         int m = channels * mPerGroup;
         Layout layout = Layout.of(g);
         long cost = (long) g.outVolume() * g.kernelVolume();
@@ -49,19 +51,18 @@ final class ConvDepthwise2d {
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
                 layout.fillPadded(x, xOff, padded);
-                plane(g, layout, padded, w, oc * g.kernelVolume(), acc, y, plane * g.outVolume());
+                plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume());
             }
         });
     }
 
     /** One plane: sweeps (flat, or one output row at a time) and picks the outputs into {@code y}. */
-    private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float[] acc,
-                              float[] y, int yOff) {
+    private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
+                              float[] acc, float[] y, int yOff) {
         int outH = g.out()[1];
         int outW = g.out()[2];
         int sh = g.stride()[1];
         int sw = g.stride()[2];
-        float initial = y[yOff];
         if (sh == 1 && sw == 1) {
             sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc);
             for (int oh = 0; oh < outH; oh++) {

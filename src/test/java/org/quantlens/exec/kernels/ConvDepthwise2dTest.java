@@ -36,13 +36,16 @@ class ConvDepthwise2dTest {
         int m = channels * mult;
         float[] x = random(rnd, batch * channels * inH * inW);
         float[] w = random(rnd, m * k[0] * k[1]);
-        float[] y = new float[batch * m * out[0] * out[1]];
+        float[] bias = random(rnd, m);
+        // The reference accumulates onto the bias; the fast kernel starts from it and only writes (garbage in y
+        // beforehand must not matter).
+        float[] expected = new float[batch * m * out[0] * out[1]];
         for (int p = 0; p < batch * m; p++) {
-            Arrays.fill(y, p * out[0] * out[1], (p + 1) * out[0] * out[1], rnd.nextFloat() - 0.5f);
+            Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % m]);
         }
-        float[] expected = y.clone();
+        float[] y = random(rnd, expected.length);
         ConvDepthwise.run(g, x, w, expected, batch, channels, mult, ExecContext.singleThreaded());
-        ConvDepthwise2d.run(g, x, w, y, batch, channels, mult, ctx);
+        ConvDepthwise2d.run(g, x, w, bias, y, batch, channels, mult, ctx);
         assertArrayEquals(expected, y, "in " + Arrays.toString(in) + " k " + Arrays.toString(k) + " s "
                 + Arrays.toString(s) + " d " + Arrays.toString(d) + " pads " + Arrays.toString(pb)
                 + Arrays.toString(pe));
@@ -85,15 +88,14 @@ class ConvDepthwise2dTest {
             ConvGeometry g = ConvGeometry.of(in, k, new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1}, out);
             float[] x = random(rnd, 2 * len);
             float[] w = random(rnd, 6 * 3);
-            float[] y = random(rnd, 2 * 3 * out[0]);
-            float[] expected = y.clone();
-            // A constant initial value per plane, as ConvKernel's bias fill leaves it.
+            float[] bias = random(rnd, 6);
+            float[] y = new float[2 * 3 * out[0]];
+            float[] expected = new float[y.length];
             for (int p = 0; p < 6; p++) {
-                Arrays.fill(y, p * out[0], (p + 1) * out[0], p * 0.25f + 0.1f);
-                Arrays.fill(expected, p * out[0], (p + 1) * out[0], p * 0.25f + 0.1f);
+                Arrays.fill(expected, p * out[0], (p + 1) * out[0], bias[p]);
             }
             ConvDepthwise.run(g, x, w, expected, 1, 2, 3, ExecContext.singleThreaded());
-            ConvDepthwise2d.run(g, x, w, y, 1, 2, 3, ExecContext.singleThreaded());
+            ConvDepthwise2d.run(g, x, w, bias, y, 1, 2, 3, ExecContext.singleThreaded());
             assertArrayEquals(expected, y, "length " + len);
         }
     }
@@ -117,7 +119,7 @@ class ConvDepthwise2dTest {
         float[] w = new float[9];
         Arrays.fill(w, 1f);
         float[] y = new float[9];
-        ConvDepthwise2d.run(g, x, w, y, 1, 1, 1, ExecContext.singleThreaded());
+        ConvDepthwise2d.run(g, x, w, new float[1], y, 1, 1, 1, ExecContext.singleThreaded());
         assertEquals(45f, y[4]);
         assertEquals(12f, y[0]);
         assertEquals(28f, y[8]);
