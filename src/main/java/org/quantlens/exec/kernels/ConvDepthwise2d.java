@@ -36,10 +36,10 @@ final class ConvDepthwise2d {
     /**
      * Same contract as {@link ConvDepthwise#run}: output channel {@code oc} reads input channel
      * {@code oc / mPerGroup}, W is {@code [M, 1, kernel...]}; each output chain starts at {@code bias[oc]}
-     * ({@code y} is written, never read).
+     * ({@code y} is written, never read), then each plane is clamped (a fused Clip/Relu) while in cache.
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int batch, int channels,
-                    int mPerGroup, ExecContext ctx) {
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
+                    int channels, int mPerGroup, ExecContext ctx) {
         int m = channels * mPerGroup;
         Layout layout = Layout.of(g);
         long cost = (long) g.outVolume() * g.kernelVolume();
@@ -52,6 +52,7 @@ final class ConvDepthwise2d {
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
                 layout.fillPadded(x, xOff, padded);
                 plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume());
+                clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
         });
     }

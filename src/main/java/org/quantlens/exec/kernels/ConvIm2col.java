@@ -13,7 +13,8 @@ import org.quantlens.exec.ExecContext;
  * <p>Tiling: large planes are cut into tiles of {@value #TILE} output positions; small planes (LeNet's 8x8)
  * are grouped several images to a tile, so the matrix product has enough columns to run whole vectors, and the
  * tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies X in place (no
- * unfolding). With few tiles (small late layers), output channels are split too, so every worker has work.
+ * unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after its product.
+ * With few tiles (small late layers), output channels are split too, so every worker has work.
  */
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */
@@ -22,9 +23,9 @@ final class ConvIm2col {
     private ConvIm2col() {
     }
 
-    /** {@code y = bias + conv(x, w)}; y is written, never read. */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int batch, int channels, int m,
-                    int group, ExecContext ctx) {
+    /** {@code y = clamp(bias + conv(x, w))}; y is written, never read. */
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
+                    int channels, int m, int group, ExecContext ctx) {
         int cPerGroup = channels / group;
         int mPerGroup = m / group;
         int k = cPerGroup * g.kernelVolume();
@@ -33,7 +34,7 @@ final class ConvIm2col {
         // Narrower tiles for very deep kernels keep the im2col buffer (k x tile) at most 4M floats.
         int tile = Math.max(1, Math.min(Math.min(TILE, outVol), (1 << 22) / Math.max(1, k)));
         int images = pointwise || outVol >= TILE ? 1 : Math.max(1, Math.min(batch, tile / outVol));
-        Plan plan = new Plan(g, k, channels, cPerGroup, m, mPerGroup, group, tile, images, pointwise,
+        Plan plan = new Plan(g, k, channels, cPerGroup, m, mPerGroup, group, clamp, tile, images, pointwise,
                 (outVol + tile - 1) / tile, (batch + images - 1) / images, batch);
         int baseTasks = plan.imageBlocks() * group * plan.tiles();
         int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
@@ -58,7 +59,7 @@ final class ConvIm2col {
 
     /** The fixed shape of one call: geometry, matrix sizes and tiling. */
     private record Plan(ConvGeometry g, int k, int channels, int cPerGroup, int m, int mPerGroup, int group,
-                        int tile, int images, boolean pointwise, int tiles, int imageBlocks, int batch) {
+                        ConvClamp clamp, int tile, int images, boolean pointwise, int tiles, int imageBlocks, int batch) {
     }
 
     /** Output rows {@code [r0, r0 + rows)} of group {@code gi}, positions of tile {@code t} of image n. */
@@ -80,6 +81,9 @@ final class ConvIm2col {
             float[] col = KernelScratch.floats(KernelScratch.Slot.IM2COL, k * (j1 - j0));
             Im2col.unfold(g, x, xOff, p.cPerGroup(), j0, j1, col);
             Sgemm.multiply(rows, j1 - j0, k, w, firstRow * k, k, col, 0, j1 - j0, bias, firstRow, y, yOff, outVol);
+        }
+        for (int r = 0; r < rows; r++) {
+            p.clamp().apply(y, yOff + r * outVol, j1 - j0);
         }
     }
 
@@ -103,6 +107,7 @@ final class ConvIm2col {
         int firstRow = gi * p.mPerGroup() + r0;
         float[] out = KernelScratch.floats(KernelScratch.Slot.CONV_TILE, rows * cols);
         Sgemm.multiply(rows, cols, k, w, firstRow * k, k, col, 0, cols, bias, firstRow, out, 0, cols);
+        p.clamp().apply(out, 0, rows * cols);
         for (int i = 0; i < count; i++) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(out, r * cols + i * outVol, y, ((n0 + i) * p.m() + firstRow + r) * outVol, outVol);

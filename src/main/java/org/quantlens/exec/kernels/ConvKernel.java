@@ -41,17 +41,29 @@ public final class ConvKernel {
     }
 
     static OpKernel create(Node node, long opset) {
+        return createWithClamp(node, opset, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A Conv node followed by {@code Clip(min, max)} (Relu: {@code min = 0, max = +inf}) as one kernel: the
+     * clamp {@code min(max, max(y, min))} is applied to each output tile while it is in cache. Bit-identical to
+     * running this Conv and then the engine's Clip. For an engine that fuses Conv with a following activation
+     * when nobody needs the pre-activation tensor (no tap, single consumer); nothing calls it yet.
+     */
+    public static OpKernel createWithClamp(Node node, long opset, float min, float max) {
         ConvWindow window = ConvWindow.parse(node, false);
         long group = node.attrInt("group", 1);
         if (group < 1 || group > Integer.MAX_VALUE) {
             throw new KernelException("group must be >= 1, got " + group);
         }
+        ConvClamp clamp = new ConvClamp(min, max);
         return (inputs, ctx) -> new Tensor[] {
-            conv(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null, window, (int) group, ctx)};
+            conv(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null, window, (int) group, clamp, ctx)};
     }
 
     /** Runs the convolution; see the class comment. Throws {@link KernelException} on inconsistent shapes. */
-    static Tensor conv(Tensor x, Tensor w, Tensor bias, ConvWindow window, int group, ExecContext ctx) {
+    static Tensor conv(Tensor x, Tensor w, Tensor bias, ConvWindow window, int group, ConvClamp clamp,
+                       ExecContext ctx) {
         if (x == null || w == null) {
             throw new KernelException("Conv needs inputs X and W");
         }
@@ -81,16 +93,18 @@ public final class ConvKernel {
         float[] y = new float[g.outputSize((long) batch * m)];
         if (y.length > 0 && (g.kernelVolume() == 0 || cPerGroup == 0)) {
             fillWithBias(y, batch, m, g.outVolume(), b);
+            clamp.apply(y, 0, y.length);
         } else if (y.length > 0) {
             // A single-channel input (LeNet's first layer) is no depthwise conv: one GEMM over all filters beats
             // one direct pass per filter.
             if (cPerGroup == 1 && group > 1 && ConvDepthwise2d.supports(g)) {
-                ConvDepthwise2d.run(g, x.floats(), w.floats(), b, y, batch, channels, m / group, ctx);
+                ConvDepthwise2d.run(g, x.floats(), w.floats(), b, clamp, y, batch, channels, m / group, ctx);
             } else if (cPerGroup == 1 && group > 1) {
                 fillWithBias(y, batch, m, g.outVolume(), b);
                 ConvDepthwise.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
+                clamp.apply(y, 0, y.length);
             } else {
-                ConvIm2col.run(g, x.floats(), w.floats(), b, y, batch, channels, m, group, ctx);
+                ConvIm2col.run(g, x.floats(), w.floats(), b, clamp, y, batch, channels, m, group, ctx);
             }
         }
         int[] outDims = new int[xs.rank()];

@@ -45,7 +45,7 @@ class ConvDepthwise2dTest {
         }
         float[] y = random(rnd, expected.length);
         ConvDepthwise.run(g, x, w, expected, batch, channels, mult, ExecContext.singleThreaded());
-        ConvDepthwise2d.run(g, x, w, bias, y, batch, channels, mult, ctx);
+        ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, mult, ctx);
         assertArrayEquals(expected, y, "in " + Arrays.toString(in) + " k " + Arrays.toString(k) + " s "
                 + Arrays.toString(s) + " d " + Arrays.toString(d) + " pads " + Arrays.toString(pb)
                 + Arrays.toString(pe));
@@ -95,7 +95,7 @@ class ConvDepthwise2dTest {
                 Arrays.fill(expected, p * out[0], (p + 1) * out[0], bias[p]);
             }
             ConvDepthwise.run(g, x, w, expected, 1, 2, 3, ExecContext.singleThreaded());
-            ConvDepthwise2d.run(g, x, w, bias, y, 1, 2, 3, ExecContext.singleThreaded());
+            ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, 1, 2, 3, ExecContext.singleThreaded());
             assertArrayEquals(expected, y, "length " + len);
         }
     }
@@ -119,7 +119,7 @@ class ConvDepthwise2dTest {
         float[] w = new float[9];
         Arrays.fill(w, 1f);
         float[] y = new float[9];
-        ConvDepthwise2d.run(g, x, w, new float[1], y, 1, 1, 1, ExecContext.singleThreaded());
+        ConvDepthwise2d.run(g, x, w, new float[1], ConvClamp.NONE, y, 1, 1, 1, ExecContext.singleThreaded());
         assertEquals(45f, y[4]);
         assertEquals(12f, y[0]);
         assertEquals(28f, y[8]);

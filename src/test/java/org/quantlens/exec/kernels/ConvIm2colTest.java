@@ -52,7 +52,7 @@ class ConvIm2colTest {
         float[] w = random(rnd, m * channels / group * k * k);
         float[] bias = random(rnd, m);
         float[] y = random(rnd, batch * m * out * outW);
-        ConvIm2col.run(g, x, w, bias, y, batch, channels, m, group, ctx);
+        ConvIm2col.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, m, group, ctx);
         assertArrayEquals(reference(g, x, w, bias, batch, channels, m, group), y,
                 "batch " + batch + " C " + channels + " M " + m + " group " + group + " " + h + "x" + wd + " k" + k
                         + " s" + stride + " p" + pad);
