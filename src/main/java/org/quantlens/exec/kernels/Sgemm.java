@@ -22,6 +22,8 @@ final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final int KC = 256;
+    /** Up to this many columns, {@link #multiplyNarrow} walks rows outermost. */
+    private static final int NARROW_MAX = 4 * VL;
     /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
     private static final int COLUMN_TILE = 256;
 
@@ -47,6 +49,10 @@ final class Sgemm {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[rowInitOff + i]);
                 }
             }
+            return;
+        }
+        if (n <= NARROW_MAX && m >= 8) {
+            multiplyNarrow(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
             return;
         }
         // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
@@ -87,6 +93,64 @@ final class Sgemm {
     }
 
     /**
+     * Few columns (a 7x7 plane: 49), many rows: the column-strip order above would stream all of A once per strip
+     * (A is the weight matrix, up to 1.6 MB). Here B's K panel is copied once, zero-padded to whole vectors, and
+     * each block of rows runs all its strips while its A rows are in L1; its C rows go through a zero-padded
+     * scratch tile (the real rows are only n apart). Same chains, same bits.
+     */
+    private static void multiplyNarrow(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                       int ldb, float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
+        int nPad = (n + VL - 1) / VL * VL;
+        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * nPad);
+        float[] tile = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, 6 * nPad);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, bOff + (p0 + p) * ldb, panel, p * nPad, n);
+                java.util.Arrays.fill(panel, p * nPad + n, (p + 1) * nPad, 0f);
+            }
+            Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
+            int i = 0;
+            for (int sixes = rowsOfSix(m); i < 6 * sixes; i += 6) {
+                narrowRows(6, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+            for (; i + 4 <= m; i += 4) {
+                narrowRows(4, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+            for (; i < m; i++) {
+                narrowRows(1, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+        }
+    }
+
+    /** Rows {@code [i, i + h)} (h = 6, 4 or 1) of a narrow product, through the scratch tile. */
+    private static void narrowRows(int h, int i, int kc, int n, int nPad, Rows rows, float[] panel, float[] tile,
+                                   float[] c, int c0, int ldc) {
+        if (rows.init() == null) {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(c, c0 + r * ldc, tile, r * nPad, n);
+                java.util.Arrays.fill(tile, r * nPad + n, (r + 1) * nPad, 0f);
+            }
+        }
+        int j = 0;
+        for (; j + 2 * VL <= nPad; j += 2 * VL) {
+            if (h == 6) {
+                block6x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            } else if (h == 4) {
+                block4x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            } else {
+                block1x2(kc, rows, i, panel, j, nPad, tile, j);
+            }
+        }
+        if (j < nPad) {
+            columnOfVectors(h, kc, rows.shifted(i), panel, j, nPad, tile, j, nPad);
+        }
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(tile, r * nPad, c, c0 + r * ldc, n);
+        }
+    }
+
+    /**
      * How many six-row blocks to run before the four-row and single-row blocks: all of them, except when that
      * would leave two rows (8, 32, 320 rows), which run better as two four-row blocks than as two single rows.
      */
@@ -114,6 +178,11 @@ final class Sgemm {
     private record Rows(float[] a, int aStart, int lda, float[] init, int initOff) {
         int row(int i) {
             return aStart + i * lda;
+        }
+
+        /** The same rows starting at row {@code i} (row 0 of the result is row i here). */
+        Rows shifted(int i) {
+            return new Rows(a, aStart + i * lda, lda, init, initOff + i);
         }
 
         /** The starting accumulator of row i at C offset {@code ci}. */
