@@ -25,15 +25,13 @@ import org.quantlens.tensor.Tensor;
  * <p>Arithmetic: each output starts at the bias (or 0) and accumulates one fused multiply-add per tap, input
  * channels outer, kernel taps inner in row-major order. Convolutions with more than one input channel per group go
  * through {@link Im2col} and {@link Sgemm}, where a padded tap adds {@code w * 0}; one input channel per group
- * (depthwise) runs {@link ConvDepthwise}, which skips padded taps (the same sum unless a weight is infinite or
- * NaN). Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
+ * (depthwise) runs {@link ConvDepthwise2d} for 1-D and 2-D (padded taps add {@code w * 0} too) and
+ * {@link ConvDepthwise} for 3-D, which skips padded taps (the same sum unless a weight is infinite or NaN).
+ * Work is split over (batch, group, output tile, channel block) and every output is computed by one chain,
  * so results do not depend on the thread count. Matches the ONNX reference and ONNX Runtime within
  * float rounding of the summation order.
  */
 public final class ConvKernel {
-    /** Output positions per im2col tile: the tile's columns of every kernel row stay in cache. */
-    private static final int TILE = 256;
-
     private ConvKernel() {
     }
 
@@ -43,17 +41,29 @@ public final class ConvKernel {
     }
 
     static OpKernel create(Node node, long opset) {
+        return createWithClamp(node, opset, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A Conv node followed by {@code Clip(min, max)} (Relu: {@code min = 0, max = +inf}) as one kernel: the
+     * clamp {@code min(max, max(y, min))} is applied to each output tile while it is in cache. Bit-identical to
+     * running this Conv and then the engine's Clip. For an engine that fuses Conv with a following activation
+     * when nobody needs the pre-activation tensor (no tap, single consumer); nothing calls it yet.
+     */
+    public static OpKernel createWithClamp(Node node, long opset, float min, float max) {
         ConvWindow window = ConvWindow.parse(node, false);
         long group = node.attrInt("group", 1);
         if (group < 1 || group > Integer.MAX_VALUE) {
             throw new KernelException("group must be >= 1, got " + group);
         }
+        ConvClamp clamp = new ConvClamp(min, max);
         return (inputs, ctx) -> new Tensor[] {
-            conv(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null, window, (int) group, ctx)};
+            conv(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null, window, (int) group, clamp, ctx)};
     }
 
     /** Runs the convolution; see the class comment. Throws {@link KernelException} on inconsistent shapes. */
-    static Tensor conv(Tensor x, Tensor w, Tensor bias, ConvWindow window, int group, ExecContext ctx) {
+    static Tensor conv(Tensor x, Tensor w, Tensor bias, ConvWindow window, int group, ConvClamp clamp,
+                       ExecContext ctx) {
         if (x == null || w == null) {
             throw new KernelException("Conv needs inputs X and W");
         }
@@ -79,14 +89,22 @@ public final class ConvKernel {
             throw new KernelException("kernel_shape " + Arrays.toString(declared) + " does not match W " + ws);
         }
         ConvGeometry g = window.geometry(inSpatial, kSpatial);
-        float[] y = initialOutput(g.outputSize((long) batch * m), batch, m, g.outVolume(), bias);
-        if (y.length > 0 && g.kernelVolume() > 0 && cPerGroup > 0) {
+        float[] b = biasValues(bias, m);
+        float[] y = new float[g.outputSize((long) batch * m)];
+        if (y.length > 0 && (g.kernelVolume() == 0 || cPerGroup == 0)) {
+            fillWithBias(y, batch, m, g.outVolume(), b);
+            clamp.apply(y, 0, y.length);
+        } else if (y.length > 0) {
             // A single-channel input (LeNet's first layer) is no depthwise conv: one GEMM over all filters beats
             // one direct pass per filter.
-            if (cPerGroup == 1 && group > 1) {
+            if (cPerGroup == 1 && group > 1 && ConvDepthwise2d.supports(g)) {
+                ConvDepthwise2d.run(g, x.floats(), w.floats(), b, clamp, y, batch, channels, m / group, ctx);
+            } else if (cPerGroup == 1 && group > 1) {
+                fillWithBias(y, batch, m, g.outVolume(), b);
                 ConvDepthwise.run(g, x.floats(), w.floats(), y, batch, channels, m / group, ctx);
+                clamp.apply(y, 0, y.length);
             } else {
-                im2colConv(g, x.floats(), w.floats(), y, batch, channels, m, group, ctx);
+                ConvIm2col.run(g, x.floats(), w.floats(), b, clamp, y, batch, channels, m, group, ctx);
             }
         }
         int[] outDims = new int[xs.rank()];
@@ -102,80 +120,25 @@ public final class ConvKernel {
         }
     }
 
-    /** The output filled with the bias of each channel (zeros without a bias). */
-    private static float[] initialOutput(int outSize, int batch, int m, int outVol, Tensor bias) {
-        float[] y = new float[outSize];
+    /** The bias values, or zeros without a bias; KernelException unless B is float32 {@code [M]}. */
+    private static float[] biasValues(Tensor bias, int m) {
         if (bias == null) {
-            return y;
+            return new float[m];
         }
         requireFloat(bias, "B");
         if (bias.size() != m || bias.rank() != 1) {
             throw new KernelException("B " + bias.shape() + " must be [" + m + "]");
         }
-        float[] b = bias.floats();
+        return bias.floats();
+    }
+
+    /** Fills every output plane with its channel's bias (the start of each chain). */
+    private static void fillWithBias(float[] y, int batch, int m, int outVol, float[] b) {
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < m; c++) {
                 int off = (n * m + c) * outVol;
                 Arrays.fill(y, off, off + outVol, b[c]);
             }
         }
-        return y;
-    }
-
-    /**
-     * Per (batch, group, tile of output positions, block of output channels): unfold the tile's input windows and
-     * multiply by the group's weights ({@code [M/group, C/group * kernelVolume]}, already row-major in W).
-     */
-    private static void im2colConv(ConvGeometry g, float[] x, float[] w, float[] y, int batch, int channels, int m,
-                                   int group, ExecContext ctx) {
-        int cPerGroup = channels / group;
-        int mPerGroup = m / group;
-        int k = cPerGroup * g.kernelVolume();
-        int outVol = g.outVolume();
-        int inVol = g.inVolume();
-        // Narrower tiles for very deep kernels keep the im2col buffer (k x tile) at most 4M floats.
-        int tile = Math.max(1, Math.min(Math.min(TILE, outVol), (1 << 22) / Math.max(1, k)));
-        int tiles = (outVol + tile - 1) / tile;
-        int baseTasks = batch * group * tiles;
-        // With few tiles (small late layers), also split output channels so every worker has work; each output
-        // is still one chain, so the split never changes a bit.
-        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
-        int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
-        int blockCount = (mPerGroup + rowsPerBlock - 1) / rowsPerBlock;
-        boolean pointwise = isPointwise(g);
-        long cost = (long) rowsPerBlock * k * tile;
-        ctx.parallelFor(baseTasks * blockCount, cost, (start, end) -> {
-            float[] col = pointwise ? null : new float[k * tile];
-            for (int task = start; task < end; task++) {
-                int block = task % blockCount;
-                int t = (task / blockCount) % tiles;
-                int ng = task / blockCount / tiles;
-                int n = ng / group;
-                int gi = ng % group;
-                int j0 = t * tile;
-                int j1 = Math.min(outVol, j0 + tile);
-                int r0 = block * rowsPerBlock;
-                int rows = Math.min(mPerGroup, r0 + rowsPerBlock) - r0;
-                int xOff = (n * channels + gi * cPerGroup) * inVol;
-                int yOff = (n * m + gi * mPerGroup + r0) * outVol + j0;
-                int wOff = (gi * mPerGroup + r0) * k;
-                if (pointwise) {
-                    Sgemm.multiplyAdd(rows, j1 - j0, k, w, wOff, k, x, xOff + j0, inVol, y, yOff, outVol);
-                } else {
-                    Im2col.unfold(g, x, xOff, cPerGroup, j0, j1, col);
-                    Sgemm.multiplyAdd(rows, j1 - j0, k, w, wOff, k, col, 0, j1 - j0, y, yOff, outVol);
-                }
-            }
-        });
-    }
-
-    /** A 1x1 kernel with unit strides and no padding reads X as it is: no unfolding needed. */
-    private static boolean isPointwise(ConvGeometry g) {
-        for (int a = 0; a < 3; a++) {
-            if (g.kernel()[a] != 1 || g.stride()[a] != 1 || g.padBegin()[a] != 0 || g.padEnd()[a] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

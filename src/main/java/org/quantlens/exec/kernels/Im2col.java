@@ -1,5 +1,6 @@
 package org.quantlens.exec.kernels;
 
+
 /**
  * Unfolds the input windows of a convolution into a matrix so the convolution becomes one matrix product
  * (the classic im2col of Caffe / Chellapilla et al. 2006).
@@ -15,9 +16,18 @@ final class Im2col {
 
     /** Fills {@code col} ({@code channels * kernelVolume} rows of {@code j1 - j0} columns). */
     static void unfold(ConvGeometry g, float[] x, int xOff, int channels, int j0, int j1, float[] col) {
+        unfold(g, x, xOff, channels, j0, j1, col, 0, j1 - j0);
+    }
+
+    /**
+     * The same matrix written into a wider one: row {@code r} starts at {@code col[colOff + r * ldCol]}, so the
+     * matrices of several images can sit side by side ({@code ldCol >= j1 - j0}).
+     */
+    static void unfold(ConvGeometry g, float[] x, int xOff, int channels, int j0, int j1, float[] col, int colOff,
+                       int ldCol) {
         if (j0 == 0 && j1 == g.outVolume() && g.in()[0] == 1 && g.out()[0] == 1 && g.kernel()[0] == 1
                 && g.padBegin()[0] == 0) {
-            unfoldWholePlanes2d(g, x, xOff, channels, col);
+            unfoldWholePlanes2d(g, x, xOff, channels, col, colOff, ldCol);
             return;
         }
         int[] kernel = g.kernel();
@@ -27,7 +37,7 @@ final class Im2col {
             for (int kd = 0; kd < kernel[0]; kd++) {
                 for (int kh = 0; kh < kernel[1]; kh++) {
                     for (int kw = 0; kw < kernel[2]; kw++, row++) {
-                        unfoldRow(g, x, plane, kd, kh, kw, j0, j1, col, row * (j1 - j0));
+                        unfoldRow(g, x, plane, kd, kh, kw, j0, j1, col, colOff + row * ldCol);
                     }
                 }
             }
@@ -39,7 +49,8 @@ final class Im2col {
      * e.g. LeNet's): each channel is first copied into a zero-bordered plane covering every tap, so each output row
      * of each tap row is a plain strided copy with no bounds tests. Values are identical to {@link #unfoldRow}'s.
      */
-    private static void unfoldWholePlanes2d(ConvGeometry g, float[] x, int xOff, int channels, float[] col) {
+    private static void unfoldWholePlanes2d(ConvGeometry g, float[] x, int xOff, int channels, float[] col,
+                                            int colOff, int ldCol) {
         int inH = g.in()[1];
         int inW = g.in()[2];
         int outH = g.out()[1];
@@ -51,11 +62,13 @@ final class Im2col {
         int[] kernel = g.kernel();
         int rowsSpanned = (outH - 1) * stride[1] + (kernel[1] - 1) * dilation[1] + 1;
         int width = (outW - 1) * stride[2] + (kernel[2] - 1) * dilation[2] + 1;
-        float[] padded = new float[rowsSpanned * width];
+        float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL_PLANE, rowsSpanned * width);
+        // Scratch holds the last user's values: the border must be zero, and each channel rewrites only the
+        // interior (the same cells every time), so one fill per call suffices.
+        java.util.Arrays.fill(padded, 0, rowsSpanned * width, 0f);
         // Input columns [c0, c1) land in the bordered plane; the rest of it stays zero.
         int c0 = Math.max(0, -padLeft);
         int c1 = Math.min(inW, width - padLeft);
-        int outVol = outH * outW;
         int row = 0;
         for (int ci = 0; ci < channels; ci++) {
             int plane = xOff + ci * g.inVolume();
@@ -69,13 +82,31 @@ final class Im2col {
                 for (int kw = 0; kw < kernel[2]; kw++, row++) {
                     for (int oh = 0; oh < outH; oh++) {
                         int src = (oh * stride[1] + kh * dilation[1]) * width + kw * dilation[2];
-                        int dst = row * outVol + oh * outW;
+                        int dst = colOff + row * ldCol + oh * outW;
+                        if (stride[2] == 1) {
+                            copyShortRow(padded, src, col, dst, outW);
+                            continue;
+                        }
                         for (int ow = 0; ow < outW; ow++) {
                             col[dst + ow] = padded[src + ow * stride[2]];
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Copies one output row ({@code length} floats, 8 or 16 in LeNet): arraycopy for long rows, a contiguous
+     * loop (no stride multiply, so the compiler can unroll it) for short ones.
+     */
+    private static void copyShortRow(float[] src, int from, float[] dst, int to, int length) {
+        if (length >= 32) {
+            System.arraycopy(src, from, dst, to, length);
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            dst[to + i] = src[from + i];
         }
     }
 

@@ -13,13 +13,17 @@ import org.quantlens.exec.ExecContext;
  * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
  * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A six
  * at a time (then four, then one), keeping up to 6 x 2 vector accumulators in registers. The accumulators are
- * loaded from and stored back to C around each K panel, which continues the same chain.
+ * loaded from and stored back to C around each K panel, which continues the same chain; with per-row initial
+ * values ({@link #multiply}, a convolution's bias) the first panel starts from those instead of reading C.
+ * Panels and tail buffers are per-thread scratch ({@link KernelScratch}), so a call allocates nothing.
  * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
  */
 final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final int KC = 256;
+    /** Up to this many columns, {@link #multiplyNarrow} walks rows outermost. */
+    private static final int NARROW_MAX = 4 * VL;
     /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
     private static final int COLUMN_TILE = 256;
 
@@ -29,13 +33,35 @@ final class Sgemm {
     /** {@code C += A * B} on the calling thread; see {@link SgemmReference#multiplyAdd} for the exact contract. */
     static void multiplyAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc) {
+        multiply(m, n, k, a, aOff, lda, b, bOff, ldb, null, 0, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C[i][j] = rowInit[rowInitOff + i] + A * B}, or {@code C += A * B} when {@code rowInit} is null: the
+     * chain of every element starts at its row's initial value (a convolution's bias) instead of at C, so C is
+     * only written, never read. Bit-identical to filling C with the row values and calling {@link #multiplyAdd}.
+     */
+    static void multiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
+        if (k == 0) {
+            if (rowInit != null) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[rowInitOff + i]);
+                }
+            }
+            return;
+        }
+        if (n <= NARROW_MAX && m >= 8) {
+            multiplyNarrow(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
+            return;
+        }
         // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
         boolean pack = m >= 8;
-        float[] panel = new float[Math.min(KC, k) * 2 * VL];
-        float[] tailC = null;
+        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * 2 * VL);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            int ap = aOff + p0;
+            // Only the first K panel starts from the row values; later panels continue the chain in C.
+            Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
             int bp = bOff + p0 * ldb;
             int j = 0;
             for (; j + 2 * VL <= n; j += 2 * VL) {
@@ -43,34 +69,126 @@ final class Sgemm {
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? 2 * VL : ldb;
                 int i = 0;
-                for (; i + 6 <= m; i += 6) {
-                    block6x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                for (int sixes = rowsOfSix(m); i < 6 * sixes; i += 6) {
+                    block6x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    block4x2(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                    block4x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i < m; i++) {
-                    block1x2(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
+                    block1x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j);
                 }
             }
             for (; j + VL <= n; j += VL) {
                 float[] bs = pack ? packPanel(kc, VL, b, bp + j, ldb, panel) : b;
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? VL : ldb;
-                int i = 0;
-                for (; i + 4 <= m; i += 4) {
-                    block4x1(kc, a, ap + i * lda, lda, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
-                }
-                for (; i < m; i++) {
-                    block1x1(kc, a, ap + i * lda, bs, b0, bStride, c, cOff + i * ldc + j);
-                }
+                columnOfVectors(m, kc, rows, bs, b0, bStride, c, cOff + j, ldc);
             }
             if (j < n) {
-                if (tailC == null) {
-                    tailC = new float[m * VL];
-                }
-                narrowTail(m, n - j, kc, a, ap, lda, b, bp + j, ldb, c, cOff + j, ldc, panel, tailC);
+                float[] tailC = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, m * VL);
+                narrowTail(m, n - j, kc, rows, b, bp + j, ldb, c, cOff + j, ldc, panel, tailC);
             }
+        }
+    }
+
+    /**
+     * Few columns (a 7x7 plane: 49), many rows: the column-strip order above would stream all of A once per strip
+     * (A is the weight matrix, up to 1.6 MB). Here B's K panel is copied once, zero-padded to whole vectors, and
+     * each block of rows runs all its strips while its A rows are in L1; its C rows go through a zero-padded
+     * scratch tile (the real rows are only n apart). Same chains, same bits.
+     */
+    private static void multiplyNarrow(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                       int ldb, float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
+        int nPad = (n + VL - 1) / VL * VL;
+        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * nPad);
+        float[] tile = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, 6 * nPad);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, bOff + (p0 + p) * ldb, panel, p * nPad, n);
+                java.util.Arrays.fill(panel, p * nPad + n, (p + 1) * nPad, 0f);
+            }
+            Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
+            int i = 0;
+            for (int sixes = rowsOfSix(m); i < 6 * sixes; i += 6) {
+                narrowRows(6, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+            for (; i + 4 <= m; i += 4) {
+                narrowRows(4, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+            for (; i < m; i++) {
+                narrowRows(1, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+        }
+    }
+
+    /** Rows {@code [i, i + h)} (h = 6, 4 or 1) of a narrow product, through the scratch tile. */
+    private static void narrowRows(int h, int i, int kc, int n, int nPad, Rows rows, float[] panel, float[] tile,
+                                   float[] c, int c0, int ldc) {
+        if (rows.init() == null) {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(c, c0 + r * ldc, tile, r * nPad, n);
+                java.util.Arrays.fill(tile, r * nPad + n, (r + 1) * nPad, 0f);
+            }
+        }
+        int j = 0;
+        for (; j + 2 * VL <= nPad; j += 2 * VL) {
+            if (h == 6) {
+                block6x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            } else if (h == 4) {
+                block4x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            } else {
+                block1x2(kc, rows, i, panel, j, nPad, tile, j);
+            }
+        }
+        if (j < nPad) {
+            columnOfVectors(h, kc, rows.shifted(i), panel, j, nPad, tile, j, nPad);
+        }
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(tile, r * nPad, c, c0 + r * ldc, n);
+        }
+    }
+
+    /**
+     * How many six-row blocks to run before the four-row and single-row blocks: all of them, except when that
+     * would leave two rows (8, 32, 320 rows), which run better as two four-row blocks than as two single rows.
+     */
+    private static int rowsOfSix(int m) {
+        int sixes = m / 6;
+        return m % 6 == 2 && sixes > 0 ? sixes - 1 : sixes;
+    }
+
+    /** One vector of columns for all m rows: four rows at a time, then one. */
+    private static void columnOfVectors(int m, int kc, Rows rows, float[] bs, int b0, int bStride, float[] c,
+                                        int c0, int ldc) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            block4x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc, ldc);
+        }
+        for (; i < m; i++) {
+            block1x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc);
+        }
+    }
+
+    /**
+     * The A operand of one K panel ({@code a[aStart + i * lda + p]} is row i, step p) and where each row's chain
+     * starts: at {@code init[initOff + i]} when {@code init} is non-null, else at the current C.
+     */
+    private record Rows(float[] a, int aStart, int lda, float[] init, int initOff) {
+        int row(int i) {
+            return aStart + i * lda;
+        }
+
+        /** The same rows starting at row {@code i} (row 0 of the result is row i here). */
+        Rows shifted(int i) {
+            return new Rows(a, aStart + i * lda, lda, init, initOff + i);
+        }
+
+        /** The starting accumulator of row i at C offset {@code ci}. */
+        FloatVector start(int i, float[] c, int ci) {
+            return init == null ? FloatVector.fromArray(SPECIES, c, ci)
+                    : FloatVector.broadcast(SPECIES, init[initOff + i]);
         }
     }
 
@@ -79,22 +197,20 @@ final class Sgemm {
      * the vector kernels run there, and the real columns are copied back. Each real column keeps its own chain, so
      * this is bit-exact with the scalar reference while running at vector speed.
      */
-    private static void narrowTail(int m, int width, int kc, float[] a, int ap, int lda, float[] b, int bj, int ldb,
+    private static void narrowTail(int m, int width, int kc, Rows rows, float[] b, int bj, int ldb,
                                    float[] c, int cj, int ldc, float[] panel, float[] tailC) {
         for (int p = 0; p < kc; p++) {
             System.arraycopy(b, bj + p * ldb, panel, p * VL, width);
             java.util.Arrays.fill(panel, p * VL + width, (p + 1) * VL, 0f);
         }
         for (int i = 0; i < m; i++) {
-            System.arraycopy(c, cj + i * ldc, tailC, i * VL, width);
+            if (rows.init() == null) {
+                System.arraycopy(c, cj + i * ldc, tailC, i * VL, width);
+            }
+            // Lanes past the width are never copied back; zero them so no stale NaN is ever computed with.
+            java.util.Arrays.fill(tailC, i * VL + (rows.init() == null ? width : 0), (i + 1) * VL, 0f);
         }
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            block4x1(kc, a, ap + i * lda, lda, panel, 0, VL, tailC, i * VL, VL);
-        }
-        for (; i < m; i++) {
-            block1x1(kc, a, ap + i * lda, panel, 0, VL, tailC, i * VL);
-        }
+        columnOfVectors(m, kc, rows, panel, 0, VL, tailC, 0, VL);
         for (int r = 0; r < m; r++) {
             System.arraycopy(tailC, r * VL, c, cj + r * ldc, width);
         }
@@ -140,25 +256,28 @@ final class Sgemm {
     }
 
     /** Six rows by two vectors: 12 accumulators, 2 B loads and 6 broadcasts per 12 fused multiply-adds. */
-    private static void block6x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+    private static void block6x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
                                  float[] c, int c0, int ldc) {
+        float[] a = rows.a();
+        int a0 = rows.row(i);
+        int lda = rows.lda();
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
         int a4 = a3 + lda;
         int a5 = a4 + lda;
-        FloatVector r00 = FloatVector.fromArray(SPECIES, c, c0);
-        FloatVector r01 = FloatVector.fromArray(SPECIES, c, c0 + VL);
-        FloatVector r10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
-        FloatVector r11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + VL);
-        FloatVector r20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
-        FloatVector r21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + VL);
-        FloatVector r30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
-        FloatVector r31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + VL);
-        FloatVector r40 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc);
-        FloatVector r41 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + VL);
-        FloatVector r50 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc);
-        FloatVector r51 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + VL);
+        FloatVector r00 = rows.start(i, c, c0);
+        FloatVector r01 = rows.start(i, c, c0 + VL);
+        FloatVector r10 = rows.start(i + 1, c, c0 + ldc);
+        FloatVector r11 = rows.start(i + 1, c, c0 + ldc + VL);
+        FloatVector r20 = rows.start(i + 2, c, c0 + 2 * ldc);
+        FloatVector r21 = rows.start(i + 2, c, c0 + 2 * ldc + VL);
+        FloatVector r30 = rows.start(i + 3, c, c0 + 3 * ldc);
+        FloatVector r31 = rows.start(i + 3, c, c0 + 3 * ldc + VL);
+        FloatVector r40 = rows.start(i + 4, c, c0 + 4 * ldc);
+        FloatVector r41 = rows.start(i + 4, c, c0 + 4 * ldc + VL);
+        FloatVector r50 = rows.start(i + 5, c, c0 + 5 * ldc);
+        FloatVector r51 = rows.start(i + 5, c, c0 + 5 * ldc + VL);
         for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
@@ -195,22 +314,24 @@ final class Sgemm {
         r51.intoArray(c, c0 + 5 * ldc + VL);
     }
 
-    private static void block4x2(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+    private static void block4x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
                                  float[] c, int c0, int ldc) {
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
+        float[] a = rows.a();
+        int a0 = rows.row(i);
+        int a1 = a0 + rows.lda();
+        int a2 = a1 + rows.lda();
+        int a3 = a2 + rows.lda();
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        FloatVector r00 = FloatVector.fromArray(SPECIES, c, c0);
-        FloatVector r01 = FloatVector.fromArray(SPECIES, c, c0 + VL);
-        FloatVector r10 = FloatVector.fromArray(SPECIES, c, c1);
-        FloatVector r11 = FloatVector.fromArray(SPECIES, c, c1 + VL);
-        FloatVector r20 = FloatVector.fromArray(SPECIES, c, c2);
-        FloatVector r21 = FloatVector.fromArray(SPECIES, c, c2 + VL);
-        FloatVector r30 = FloatVector.fromArray(SPECIES, c, c3);
-        FloatVector r31 = FloatVector.fromArray(SPECIES, c, c3 + VL);
+        FloatVector r00 = rows.start(i, c, c0);
+        FloatVector r01 = rows.start(i, c, c0 + VL);
+        FloatVector r10 = rows.start(i + 1, c, c1);
+        FloatVector r11 = rows.start(i + 1, c, c1 + VL);
+        FloatVector r20 = rows.start(i + 2, c, c2);
+        FloatVector r21 = rows.start(i + 2, c, c2 + VL);
+        FloatVector r30 = rows.start(i + 3, c, c3);
+        FloatVector r31 = rows.start(i + 3, c, c3 + VL);
         for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
@@ -237,9 +358,11 @@ final class Sgemm {
         r31.intoArray(c, c3 + VL);
     }
 
-    private static void block1x2(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
-        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
-        FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + VL);
+    private static void block1x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride, float[] c, int c0) {
+        float[] a = rows.a();
+        int a0 = rows.row(i);
+        FloatVector r0 = rows.start(i, c, c0);
+        FloatVector r1 = rows.start(i, c, c0 + VL);
         for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
             r0 = x.fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
@@ -249,15 +372,17 @@ final class Sgemm {
         r1.intoArray(c, c0 + VL);
     }
 
-    private static void block4x1(int kc, float[] a, int a0, int lda, float[] bs, int bStart, int bStride,
+    private static void block4x1(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
                                  float[] c, int c0, int ldc) {
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
-        FloatVector r1 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
-        FloatVector r2 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
-        FloatVector r3 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        float[] a = rows.a();
+        int a0 = rows.row(i);
+        int a1 = a0 + rows.lda();
+        int a2 = a1 + rows.lda();
+        int a3 = a2 + rows.lda();
+        FloatVector r0 = rows.start(i, c, c0);
+        FloatVector r1 = rows.start(i + 1, c, c0 + ldc);
+        FloatVector r2 = rows.start(i + 2, c, c0 + 2 * ldc);
+        FloatVector r3 = rows.start(i + 3, c, c0 + 3 * ldc);
         for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
             r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, r0);
@@ -271,8 +396,10 @@ final class Sgemm {
         r3.intoArray(c, c0 + 3 * ldc);
     }
 
-    private static void block1x1(int kc, float[] a, int a0, float[] bs, int bStart, int bStride, float[] c, int c0) {
-        FloatVector r0 = FloatVector.fromArray(SPECIES, c, c0);
+    private static void block1x1(int kc, Rows rows, int i, float[] bs, int bStart, int bStride, float[] c, int c0) {
+        float[] a = rows.a();
+        int a0 = rows.row(i);
+        FloatVector r0 = rows.start(i, c, c0);
         for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
             r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
         }

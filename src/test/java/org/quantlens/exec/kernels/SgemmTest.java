@@ -30,7 +30,8 @@ class SgemmTest {
     void vectorKernelIsBitExactWithScalarReferenceOnRaggedPanels() {
         Random rnd = new Random(7);
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 32, 9}, {7, 33, 300}, {9, 70, 513}, {16, 17, 1}, {5, 100, 0},
-            {6, 50, 20}, {5, 24, 300}, {4, 8, 3}, {13, 49, 600}};
+            {6, 50, 20}, {5, 24, 300}, {4, 8, 3}, {13, 49, 600}, {8, 40, 9}, {32, 64, 144}, {14, 49, 30},
+            {160, 49, 960}, {20, 1, 300}, {8, 17, 5}, {11, 65, 40}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -45,6 +46,31 @@ class SgemmTest {
             float[] expected = c.clone();
             SgemmReference.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, expected, 4, ldc);
             Sgemm.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, c, 4, ldc);
+            assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k);
+        }
+    }
+
+    @Test
+    void rowInitialValuesGiveTheSameBitsAsFillingCFirst() {
+        // C = rowInit + A*B must equal "fill each row of C with its value, then C += A*B" bit for bit, also when
+        // K spans several panels (only the first starts from the row value) and C holds garbage beforehand.
+        Random rnd = new Random(17);
+        int[][] shapes = {{1, 1, 1}, {8, 33, 5}, {32, 64, 144}, {14, 49, 600}, {7, 100, 0}, {20, 17, 257}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            int ldc = n + 3;
+            float[] a = random(rnd, m * k);
+            float[] b = random(rnd, k * n);
+            float[] init = random(rnd, m + 2);
+            float[] expected = random(rnd, m * ldc);
+            float[] c = expected.clone();
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(expected, i * ldc, i * ldc + n, init[2 + i]);
+            }
+            SgemmReference.multiplyAdd(m, n, k, a, 0, k, b, 0, n, expected, 0, ldc);
+            Sgemm.multiply(m, n, k, a, 0, k, b, 0, n, init, 2, c, 0, ldc);
             assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k);
         }
     }

@@ -1,0 +1,215 @@
+package org.quantlens.exec.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantlens.exec.ExecContext;
+
+/**
+ * Fast depthwise convolution (one input channel per group) for 1-D and 2-D inputs, any kernel, stride, dilation
+ * and padding: MobileNet's 3x3 stride-1 and stride-2 layers. {@link ConvDepthwise} stays the reference.
+ *
+ * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}.
+ * Per plane, the input is first copied into a zero-bordered plane that covers every tap, so each tap of
+ * output {@code (oh, ow)} is a plain load at a fixed offset from position {@code oh*sh*width + ow*sw}: no bounds
+ * tests. A vector of consecutive full-resolution columns is then computed at once with {@link FloatVector#fma}
+ * (for unit strides the rows are swept as one flat run, which also vectorises 7x7 planes), and the outputs are
+ * picked out (every {@code sw}-th column). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the
+ * taps in row-major order, as in the reference, except that a tap in the padding adds {@code w * 0} instead of
+ * being skipped (as the im2col path of {@link ConvKernel} does).
+ *
+ * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
+ * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
+ * NaN where the reference skips it (ONNX Runtime, which also pads, behaves like this kernel).
+ */
+final class ConvDepthwise2d {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = SPECIES.length();
+
+    private ConvDepthwise2d() {
+    }
+
+    /** True for 1-D and 2-D windows (the depth axis is the lifted identity). */
+    static boolean supports(ConvGeometry g) {
+        return g.rank() <= 2;
+    }
+
+    /**
+     * Same contract as {@link ConvDepthwise#run}: output channel {@code oc} reads input channel
+     * {@code oc / mPerGroup}, W is {@code [M, 1, kernel...]}; each output chain starts at {@code bias[oc]}
+     * ({@code y} is written, never read), then each plane is clamped (a fused Clip/Relu) while in cache.
+     */
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
+                    int channels, int mPerGroup, ExecContext ctx) {
+        int m = channels * mPerGroup;
+        Layout layout = Layout.of(g);
+        long cost = (long) g.outVolume() * g.kernelVolume();
+        ctx.parallelFor(batch * m, cost, (start, end) -> {
+            float[] padded = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_PLANE, layout.paddedSize());
+            float[] acc = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_ROWS, layout.sweep() + VL);
+            for (int plane = start; plane < end; plane++) {
+                int n = plane / m;
+                int oc = plane % m;
+                int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
+                layout.fillPadded(x, xOff, padded);
+                plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume());
+                clamp.apply(y, plane * g.outVolume(), g.outVolume());
+            }
+        });
+    }
+
+    /** One plane: sweeps (flat, or one output row at a time) and picks the outputs into {@code y}. */
+    private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
+                              float[] acc, float[] y, int yOff) {
+        int outH = g.out()[1];
+        int outW = g.out()[2];
+        int sh = g.stride()[1];
+        int sw = g.stride()[2];
+        if (sh == 1 && sw == 1) {
+            sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc);
+            for (int oh = 0; oh < outH; oh++) {
+                copy(acc, oh * layout.width(), y, yOff + oh * outW, outW);
+            }
+            return;
+        }
+        int span = (outW - 1) * sw + 1;
+        for (int oh = 0; oh < outH; oh++) {
+            sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc);
+            int yRow = yOff + oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                y[yRow + ow] = acc[ow * sw];
+            }
+        }
+    }
+
+    /** System.arraycopy for long runs; a plain loop for short ones (7x7 planes), where the call costs more. */
+    private static void copy(float[] src, int from, float[] dst, int to, int length) {
+        if (length >= 32) {
+            System.arraycopy(src, from, dst, to, length);
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            dst[to + i] = src[from + i];
+        }
+    }
+
+    /**
+     * {@code acc[i] = initial + sum over taps t (in order) of w[t] * padded[base + i + tapOffsets[t]]} for
+     * {@code i < count} (rounded up to whole vectors; the padded plane has a vector of slack).
+     */
+    private static void sweep(float[] padded, int base, int count, int[] tapOffsets, float[] w, int wOff,
+                              float initial, float[] acc) {
+        if (tapOffsets.length == 9) {
+            sweep9(padded, base, count, tapOffsets, w, wOff, initial, acc);
+            return;
+        }
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
+        for (int i = 0; i < count; i += VL) {
+            FloatVector v = init;
+            for (int t = 0; t < tapOffsets.length; t++) {
+                v = FloatVector.broadcast(SPECIES, w[wOff + t])
+                        .fma(FloatVector.fromArray(SPECIES, padded, base + i + tapOffsets[t]), v);
+            }
+            v.intoArray(acc, i);
+        }
+    }
+
+    /** {@link #sweep} for 3x3 kernels with the nine weights held in registers. */
+    private static void sweep9(float[] padded, int base, int count, int[] o, float[] w, int wOff, float initial,
+                               float[] acc) {
+        // Vectors never cross a call boundary: a boxed vector argument defeats the intrinsics until inlining.
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
+        FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
+        FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(SPECIES, w[wOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(SPECIES, w[wOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(SPECIES, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
+        // Offsets in locals: the loop then has no loads besides the nine taps.
+        int p0 = base + o[0];
+        int p1 = base + o[1];
+        int p2 = base + o[2];
+        int p3 = base + o[3];
+        int p4 = base + o[4];
+        int p5 = base + o[5];
+        int p6 = base + o[6];
+        int p7 = base + o[7];
+        int p8 = base + o[8];
+        for (int i = 0; i < count; i += VL) {
+            FloatVector v = w0.fma(FloatVector.fromArray(SPECIES, padded, p0 + i), init);
+            v = w1.fma(FloatVector.fromArray(SPECIES, padded, p1 + i), v);
+            v = w2.fma(FloatVector.fromArray(SPECIES, padded, p2 + i), v);
+            v = w3.fma(FloatVector.fromArray(SPECIES, padded, p3 + i), v);
+            v = w4.fma(FloatVector.fromArray(SPECIES, padded, p4 + i), v);
+            v = w5.fma(FloatVector.fromArray(SPECIES, padded, p5 + i), v);
+            v = w6.fma(FloatVector.fromArray(SPECIES, padded, p6 + i), v);
+            v = w7.fma(FloatVector.fromArray(SPECIES, padded, p7 + i), v);
+            v = w8.fma(FloatVector.fromArray(SPECIES, padded, p8 + i), v);
+            v.intoArray(acc, i);
+        }
+    }
+
+    /**
+     * The zero-bordered plane: {@code rows x width} covering every tap of every output, plus a vector of slack;
+     * tap {@code (kh, kw)} of the output at full-resolution position {@code p} reads {@code p + tapOffsets[t]}.
+     */
+    private record Layout(ConvGeometry g, int rows, int width, int[] tapOffsets, int sweep) {
+        static Layout of(ConvGeometry g) {
+            int[] k = g.kernel();
+            int[] s = g.stride();
+            int[] d = g.dilation();
+            int rows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
+            int width = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
+            int[] offsets = new int[k[1] * k[2]];
+            for (int kh = 0; kh < k[1]; kh++) {
+                for (int kw = 0; kw < k[2]; kw++) {
+                    offsets[kh * k[2] + kw] = kh * d[1] * width + kw * d[2];
+                }
+            }
+            // Unit strides sweep every row flat (the columns past outW are computed and dropped); otherwise one
+            // output row's full-resolution columns at a time.
+            int flat = (g.out()[1] - 1) * width + g.out()[2];
+            int sweep = s[1] == 1 && s[2] == 1 ? flat : (g.out()[2] - 1) * s[2] + 1;
+            return new Layout(g, rows, width, offsets, roundUp(sweep));
+        }
+
+        private static int roundUp(int n) {
+            return (n + VL - 1) / VL * VL;
+        }
+
+        int paddedSize() {
+            return rows * width + 2 * VL;
+        }
+
+        /** Copies input plane {@code xOff} into {@code padded}, zeros in the border and the slack. */
+        void fillPadded(float[] x, int xOff, float[] padded) {
+            int inH = g.in()[1];
+            int inW = g.in()[2];
+            int padTop = g.padBegin()[1];
+            int padLeft = g.padBegin()[2];
+            int lo = Math.max(0, padLeft);
+            int hi = Math.max(lo, Math.min(width, padLeft + inW));
+            for (int r = 0; r < rows; r++) {
+                int ih = r - padTop;
+                int dst = r * width;
+                if (ih < 0 || ih >= inH) {
+                    for (int c = 0; c < width; c++) {
+                        padded[dst + c] = 0f;
+                    }
+                    continue;
+                }
+                int src = xOff + ih * inW - padLeft;
+                for (int c = 0; c < lo; c++) {
+                    padded[dst + c] = 0f;
+                }
+                copy(x, src + lo, padded, dst + lo, hi - lo);
+                for (int c = hi; c < width; c++) {
+                    padded[dst + c] = 0f;
+                }
+            }
+            java.util.Arrays.fill(padded, rows * width, paddedSize(), 0f);
+        }
+    }
+}

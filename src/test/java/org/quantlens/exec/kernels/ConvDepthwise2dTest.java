@@ -1,0 +1,127 @@
+package org.quantlens.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quantlens.exec.ExecContext;
+
+/**
+ * The fast depthwise kernel against the reference {@link ConvDepthwise}: bit-exact for finite weights (random
+ * biases keep every accumulator away from a signed zero, the one stated difference).
+ */
+class ConvDepthwise2dTest {
+    private static float[] random(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    /** Runs both kernels on one random case and asserts identical floats. */
+    private static void assertMatchesReference(Random rnd, int batch, int channels, int mult, int inH, int inW,
+                                               int[] k, int[] s, int[] d, int[] pb, int[] pe, ExecContext ctx) {
+        int[] out = new int[2];
+        int[] in = {inH, inW};
+        for (int a = 0; a < 2; a++) {
+            out[a] = (in[a] + pb[a] + pe[a] - ((k[a] - 1) * d[a] + 1)) / s[a] + 1;
+        }
+        if (out[0] <= 0 || out[1] <= 0) {
+            return;
+        }
+        ConvGeometry g = ConvGeometry.of(in, k, s, d, pb, pe, out);
+        int m = channels * mult;
+        float[] x = random(rnd, batch * channels * inH * inW);
+        float[] w = random(rnd, m * k[0] * k[1]);
+        float[] bias = random(rnd, m);
+        // The reference accumulates onto the bias; the fast kernel starts from it and only writes (garbage in y
+        // beforehand must not matter).
+        float[] expected = new float[batch * m * out[0] * out[1]];
+        for (int p = 0; p < batch * m; p++) {
+            Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % m]);
+        }
+        float[] y = random(rnd, expected.length);
+        ConvDepthwise.run(g, x, w, expected, batch, channels, mult, ExecContext.singleThreaded());
+        ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, mult, ctx);
+        assertArrayEquals(expected, y, "in " + Arrays.toString(in) + " k " + Arrays.toString(k) + " s "
+                + Arrays.toString(s) + " d " + Arrays.toString(d) + " pads " + Arrays.toString(pb)
+                + Arrays.toString(pe));
+    }
+
+    @Test
+    void mobileNetThreeByThreeLayersMatchTheReferenceBitForBit() {
+        Random rnd = new Random(1);
+        int[] one = {1, 1};
+        int[] pad = {1, 1};
+        for (int size : new int[] {7, 14, 28, 56, 112, 3, 1}) {
+            for (int stride : new int[] {1, 2}) {
+                assertMatchesReference(rnd, 1, 5, 1, size, size, new int[] {3, 3}, new int[] {stride, stride}, one,
+                        pad, pad, ExecContext.singleThreaded());
+            }
+        }
+    }
+
+    @Test
+    void anyKernelStrideDilationAndPaddingMatchesTheReference() {
+        Random rnd = new Random(2);
+        for (int c = 0; c < 300; c++) {
+            int[] k = {1 + rnd.nextInt(5), 1 + rnd.nextInt(5)};
+            int[] s = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
+            int[] d = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+            int[] pb = {rnd.nextInt(3), rnd.nextInt(3)};
+            int[] pe = {rnd.nextInt(4), rnd.nextInt(4)};
+            assertMatchesReference(rnd, 1 + rnd.nextInt(2), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2),
+                    1 + rnd.nextInt(20), 1 + rnd.nextInt(40), k, s, d, pb, pe, ExecContext.singleThreaded());
+        }
+    }
+
+    @Test
+    void oneDimensionalWindowsMatchTheReference() {
+        Random rnd = new Random(3);
+        for (int len : new int[] {1, 5, 17, 40}) {
+            int[] in = {len};
+            int[] k = {3};
+            int[] out = {(len + 2 - 3) / 2 + 1};
+            ConvGeometry g = ConvGeometry.of(in, k, new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1}, out);
+            float[] x = random(rnd, 2 * len);
+            float[] w = random(rnd, 6 * 3);
+            float[] bias = random(rnd, 6);
+            float[] y = new float[2 * 3 * out[0]];
+            float[] expected = new float[y.length];
+            for (int p = 0; p < 6; p++) {
+                Arrays.fill(expected, p * out[0], (p + 1) * out[0], bias[p]);
+            }
+            ConvDepthwise.run(g, x, w, expected, 1, 2, 3, ExecContext.singleThreaded());
+            ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, 1, 2, 3, ExecContext.singleThreaded());
+            assertArrayEquals(expected, y, "length " + len);
+        }
+    }
+
+    @Test
+    void resultDoesNotDependOnTheThreadCount() {
+        Random rnd = new Random(4);
+        int[] three = {3, 3};
+        int[] one = {1, 1};
+        assertMatchesReference(rnd, 2, 64, 1, 30, 30, three, new int[] {2, 2}, one, one, one,
+                ExecContext.withThreads(3));
+        assertMatchesReference(rnd, 1, 48, 2, 9, 9, three, one, one, one, one, ExecContext.withThreads(2));
+    }
+
+    @Test
+    void threeByThreeOnesSumTheZeroPaddedWindow() {
+        // 3x3 input 1..9, all-ones kernel, pad 1, bias 0: the centre output is 45, the corner 1+2+4+5 = 12.
+        ConvGeometry g = ConvGeometry.of(new int[] {3, 3}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {3, 3});
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        float[] w = new float[9];
+        Arrays.fill(w, 1f);
+        float[] y = new float[9];
+        ConvDepthwise2d.run(g, x, w, new float[1], ConvClamp.NONE, y, 1, 1, 1, ExecContext.singleThreaded());
+        assertEquals(45f, y[4]);
+        assertEquals(12f, y[0]);
+        assertEquals(28f, y[8]);
+    }
+}

@@ -1,0 +1,89 @@
+package org.quantlens.exec.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quantlens.exec.ExecContext;
+
+/**
+ * The tiled, multi-image, bias-first matrix-product convolution against its definition: per image and group,
+ * fill with the bias, unfold the whole plane and run {@link SgemmReference}. Bit-exact (same chain per output).
+ */
+class ConvIm2colTest {
+    private static float[] random(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    private static float[] reference(ConvGeometry g, float[] x, float[] w, float[] bias, int batch, int channels,
+                                     int m, int group) {
+        int cPerGroup = channels / group;
+        int mPerGroup = m / group;
+        int k = cPerGroup * g.kernelVolume();
+        int outVol = g.outVolume();
+        float[] y = new float[batch * m * outVol];
+        float[] col = new float[k * outVol];
+        for (int n = 0; n < batch; n++) {
+            for (int gi = 0; gi < group; gi++) {
+                for (int r = 0; r < mPerGroup; r++) {
+                    int off = (n * m + gi * mPerGroup + r) * outVol;
+                    Arrays.fill(y, off, off + outVol, bias[gi * mPerGroup + r]);
+                }
+                Im2col.unfold(g, x, (n * channels + gi * cPerGroup) * g.inVolume(), cPerGroup, 0, outVol, col);
+                SgemmReference.multiplyAdd(mPerGroup, outVol, k, w, gi * mPerGroup * k, k, col, 0, outVol, y,
+                        (n * m + gi * mPerGroup) * outVol, outVol);
+            }
+        }
+        return y;
+    }
+
+    private static void assertMatches(Random rnd, int batch, int channels, int m, int group, int h, int wd, int k,
+                                      int stride, int pad, ExecContext ctx) {
+        int out = (h + 2 * pad - k) / stride + 1;
+        int outW = (wd + 2 * pad - k) / stride + 1;
+        ConvGeometry g = ConvGeometry.of(new int[] {h, wd}, new int[] {k, k}, new int[] {stride, stride},
+                new int[] {1, 1}, new int[] {pad, pad}, new int[] {pad, pad}, new int[] {out, outW});
+        float[] x = random(rnd, batch * channels * h * wd);
+        float[] w = random(rnd, m * channels / group * k * k);
+        float[] bias = random(rnd, m);
+        float[] y = random(rnd, batch * m * out * outW);
+        ConvIm2col.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, m, group, ctx);
+        assertArrayEquals(reference(g, x, w, bias, batch, channels, m, group), y,
+                "batch " + batch + " C " + channels + " M " + m + " group " + group + " " + h + "x" + wd + " k" + k
+                        + " s" + stride + " p" + pad);
+    }
+
+    @Test
+    void smallPlanesGroupedSeveralImagesToATileMatchThePerImageDefinition() {
+        Random rnd = new Random(5);
+        // LeNet-like: 8x8 and 16x16 planes, batch not a multiple of the images per tile.
+        assertMatches(rnd, 7, 16, 32, 1, 8, 8, 3, 1, 1, ExecContext.singleThreaded());
+        assertMatches(rnd, 5, 1, 16, 1, 16, 16, 3, 1, 1, ExecContext.singleThreaded());
+        assertMatches(rnd, 9, 4, 6, 2, 5, 7, 3, 2, 1, ExecContext.singleThreaded());
+        assertMatches(rnd, 3, 6, 9, 3, 6, 6, 2, 1, 0, ExecContext.withThreads(2));
+    }
+
+    @Test
+    void largePlanesTiledWithinAnImageMatchThePerImageDefinition() {
+        Random rnd = new Random(6);
+        assertMatches(rnd, 1, 3, 32, 1, 40, 40, 3, 2, 1, ExecContext.singleThreaded());
+        assertMatches(rnd, 2, 5, 13, 1, 30, 30, 3, 1, 1, ExecContext.withThreads(2));
+        // Pointwise: X multiplied in place.
+        assertMatches(rnd, 2, 24, 20, 1, 17, 19, 1, 1, 0, ExecContext.withThreads(2));
+        assertMatches(rnd, 3, 24, 20, 2, 7, 7, 1, 1, 0, ExecContext.singleThreaded());
+    }
+
+    @Test
+    void resultIsBitIdenticalForOneAndThreeThreads() {
+        for (int threads : new int[] {1, 3}) {
+            Random rnd = new Random(8);
+            assertMatches(rnd, 64, 8, 16, 1, 8, 8, 3, 1, 1, ExecContext.withThreads(threads));
+            assertMatches(rnd, 1, 64, 96, 1, 14, 14, 1, 1, 0, ExecContext.withThreads(threads));
+        }
+    }
+}
