@@ -43,6 +43,7 @@ final class DepthwiseConv {
         ctx.parallelFor(d[0] * outC, cost, (s, e) -> {
             int[] plane = new int[g.strideW() * ph * phaseWidth + Int8Gemm.LANES];
             int[] row = new int[Int8Gemm.roundUp(g.outW())];
+            int[] wide = new int[d[3]];
             RowRequantizer.Scratch tmp = new RowRequantizer.Scratch(row.length);
             int loaded = -1;
             for (int nm = s; nm < e; nm++) {
@@ -50,7 +51,7 @@ final class DepthwiseConv {
                 int m = nm % outC;
                 int channel = image * d[1] + m / mPerGroup;
                 if (channel != loaded) {
-                    loadPlane(src, channel * d[2] * d[3], d[2], d[3], shift, plane, ph, pw, phaseWidth);
+                    loadPlane(src, channel * d[2] * d[3], d[2], d[3], shift, plane, ph, pw, phaseWidth, wide);
                     loaded = channel;
                 }
                 int o = nm * g.outH() * g.outW();
@@ -65,10 +66,10 @@ final class DepthwiseConv {
     /**
      * Padded column {@code px = iw + padLeft} of padded row {@code py = ih + padTop} goes to
      * {@code plane[((px % strideW) * ph + py) * phaseWidth + px / strideW] = x[ih, iw] - zx}; everything else 0.
-     * Each input row is walked once per phase with a fixed step, so there is no division per pixel.
+     * Each input row is widened whole into {@code wide} (vector code), then split by phase with a fixed step.
      */
     private void loadPlane(byte[] src, int at, int h, int wd, int shift, int[] plane, int ph, int pw,
-                           int phaseWidth) {
+                           int phaseWidth, int[] wide) {
         java.util.Arrays.fill(plane, 0);
         int s = g.strideW();
         int columns = Math.min(wd, pw - g.padLeft());
@@ -79,17 +80,13 @@ final class DepthwiseConv {
                 loadRow(src, row, columns, shift, plane, py * phaseWidth + g.padLeft());
                 continue;
             }
+            loadRow(src, row, columns, shift, wide, 0);
             for (int phase = 0; phase < s; phase++) {
-                int iw = Math.floorMod(phase - g.padLeft(), s);
-                int dst = (phase * ph + py) * phaseWidth + (iw + g.padLeft()) / s;
-                if (shift == 0) {
-                    for (; iw < columns; iw += s, dst++) {
-                        plane[dst] = src[row + iw] - zx;
-                    }
-                } else {
-                    for (; iw < columns; iw += s, dst++) {
-                        plane[dst] = (src[row + iw] & 0xff) - zx;
-                    }
+                int first = Math.floorMod(phase - g.padLeft(), s);
+                int dst = (phase * ph + py) * phaseWidth + (first + g.padLeft()) / s;
+                int n = first < columns ? (columns - first + s - 1) / s : 0;
+                for (int j = 0; j < n; j++) {
+                    plane[dst + j] = wide[first + j * s];
                 }
             }
         }
