@@ -45,27 +45,33 @@ final class RowRequantizer {
             VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
     private static final float ROUNDING_MAGIC = 0x1.8p23f;
 
-    /** Largest unsure distance 2^-13 between the float estimate and the exact product (see {@link #nearestRow}). */
-    private static final double ESTIMATE_ERROR = 0x1p-13;
+    /**
+     * Lanes whose offset estimate is at least this far from its nearest integer (so within 2^-12 of a rounding
+     * boundary, more than the estimate's error) are recomputed exactly (see {@link #nearestRow}).
+     */
+    private static final float UNSURE = 0.5f - 0x1p-12f;
 
     private final Requantizer requant;
     /** Per channel: {@code multiplier * 2^(shift - 31)} rounded to float (fixed-point mode). */
     private final float[] scale;
-    /** Per channel: the largest {@code |f - rint(f)|} for which the estimate is trusted; 0 = never. */
-    private final float[] nearestLimit;
+    /** Per channel: {@code 2^-(r+1)} for a right shift {@code r >= 1}, 0 for {@code r = 0}. */
+    private final float[] tieOffset;
+    /** Per channel: true when {@link #nearestRow} applies (a right shift of 0..31, multiplier not MIN_VALUE). */
+    private final boolean[] nearest;
 
     RowRequantizer(Requantizer requant) {
         this.requant = requant;
         int channels = requant.channels();
         this.scale = new float[channels];
-        this.nearestLimit = new float[channels];
+        this.tieOffset = new float[channels];
+        this.nearest = new boolean[channels];
         for (int c = 0; requant.mode() == RequantMode.FIXED_POINT && c < channels; c++) {
             int m = requant.multiplier(c);
             int right = -requant.shift(c);
             if (m != Integer.MIN_VALUE && right >= 0 && right <= 31) {
                 scale[c] = (float) Math.scalb((double) m, -31 - right);
-                double limit = 0.5 - ESTIMATE_ERROR - Math.scalb(1.0, -right - 1) - 0x1p-20;
-                nearestLimit[c] = limit > 0 ? (float) limit : 0;
+                tieOffset[c] = right == 0 ? 0f : Math.scalb(1f, -right - 1);
+                nearest[c] = true;
             }
         }
     }
@@ -80,7 +86,7 @@ final class RowRequantizer {
         int lanes = Int8Gemm.roundUp(count);
         if (requant.mode() == RequantMode.FLOAT) {
             floatRow(acc, from, lanes, addend, channel, tmp.ints);
-        } else if (nearestLimit[channel] > 0) {
+        } else if (nearest[channel]) {
             nearestRow(acc, from, count, addend, channel, tmp.ints, tmp.lanes);
         } else if (m == Integer.MIN_VALUE || shift > 30) {
             for (int j = 0; j < count; j++) {
@@ -151,34 +157,41 @@ final class RowRequantizer {
     }
 
     /**
-     * Fixed point with a right shift {@code r} (the usual case, real multiplier below 1): the exact result is
-     * {@code rhaz(h / 2^r)} with {@code h = floor(x * M / 2^31 + 1/2)}, which lies within {@code 2^-(r+1)} of
-     * {@code v = x * M * 2^-(31+r)}. The float estimate {@code f = float(x) * float(M * 2^-(31+r))} has relative
-     * error below {@code 3 * 2^-24}, so below 2^-13 wherever {@code |f| <= 512} (beyond that, and beyond one step
-     * outside {@code [lo, hi]}, the result is the clamp bound either way, and f is clamped first). Hence when f
-     * is farther than {@code 2^-13 + 2^-(r+1)} from a half-integer, v and {@code h / 2^r} round to the same integer
-     * as f does, and that integer is the reference's result. The few lanes closer to a tie than that run the
-     * scalar {@link Requantizer}.
+     * Fixed point with a right shift {@code r} (the usual case, real multiplier below 1). Write
+     * {@code v = x * M * 2^-(31+r)}. The reference computes {@code h = floor(x * M / 2^31 + 1/2)} (the doubling
+     * high multiply; ties go up) and then {@code rhaz(h / 2^r)} (rounding shift, ties away from zero). For
+     * {@code r >= 1} the half-integer {@code k + 1/2} is {@code T / 2^r} with {@code T} an integer, and
+     * {@code h >= T} exactly when {@code v >= k + 1/2 - 2^-(r+1)}; working through both signs gives one rounding:
+     * <pre>
+     *   result = floor(v + 1/2 + sign(v) * 2^-(r+1))        (r >= 1),    floor(v + 1/2)    (r = 0)
+     * </pre>
+     * The float estimate {@code f = float(x) * float(M * 2^-(31+r))} has relative error below {@code 3 * 2^-24},
+     * so below 2^-13 wherever {@code |f| <= 512}; f is first clamped to one step beyond {@code [lo, hi] - zp}
+     * (beyond that the result is the clamp bound either way). Adding the offset rounds by at most 2^-16. So where
+     * {@code g = f + sign(f) * offset} is farther than 2^-12 from a half-integer, {@code rint(g)} is the exact
+     * result; lanes nearer than that (about one in two thousand) run the scalar {@link Requantizer}.
      */
     private void nearestRow(int[] acc, int from, int count, int addend, int channel, int[] tmp, float[] lanes) {
         int zp = requant.zeroPoint();
         float lo = requant.lo() - zp;
         float hi = requant.hi() - zp;
         float m = scale[channel];
-        float limit = nearestLimit[channel];
+        float offset = tieOffset[channel];
         int magicBits = Float.floatToRawIntBits(ROUNDING_MAGIC);
         for (int j = 0; j < count; j += FLOATS.length()) {
             IntVector a = IntVector.fromArray(INTS_FOR_FLOATS, acc, from + j).add(addend);
             FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FLOATS, 0)).mul(m).max(lo - 1)
                     .min(hi + 1);
-            FloatVector biased = f.add(ROUNDING_MAGIC); // rint(f) sits in the low mantissa bits
-            FloatVector distance = f.sub(biased.sub(ROUNDING_MAGIC)).abs();
+            FloatVector g = f.add(FloatVector.broadcast(FLOATS, offset)
+                    .blend(-offset, f.compare(VectorOperators.LT, 0f)));
+            FloatVector biased = g.add(ROUNDING_MAGIC); // rint(g) sits in the low mantissa bits
+            FloatVector distance = g.sub(biased.sub(ROUNDING_MAGIC)).abs();
             ((IntVector) biased.reinterpretShape(INTS_FOR_FLOATS, 0)).sub(magicBits).add(zp).max(requant.lo())
                     .min(requant.hi()).intoArray(tmp, j);
-            if (distance.compare(VectorOperators.GE, limit).anyTrue()) {
+            if (distance.compare(VectorOperators.GE, UNSURE).anyTrue()) {
                 distance.intoArray(lanes, 0);
                 for (int i = 0; i < lanes.length && j + i < count; i++) {
-                    if (lanes[i] >= limit) {
+                    if (lanes[i] >= UNSURE) {
                         tmp[j + i] = requant.apply(acc[from + j + i] + addend, channel);
                     }
                 }
