@@ -52,6 +52,12 @@ public final class QPoolKernels {
     /** One plane: for every output the largest signed view {@code b ^ flip} over the window's inside taps. */
     private static void maxPlane(byte[] src, int at, int h, int w, WindowGeometry g, int flip, byte empty,
                                  byte[] dst, int outAt) {
+        if (g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padTop() == 0
+                && g.padLeft() == 0 && g.dilationH() == 1 && g.dilationW() == 1 && 2 * g.outH() <= h
+                && 2 * g.outW() <= w) {
+            maxPlane2x2(src, at, w, g.outH(), g.outW(), flip, dst, outAt);
+            return;
+        }
         for (int oh = 0, o = outAt; oh < g.outH(); oh++) {
             int ih0 = oh * g.strideH() - g.padTop();
             for (int ow = 0; ow < g.outW(); ow++, o++) {
@@ -71,6 +77,20 @@ public final class QPoolKernels {
                     }
                 }
                 dst[o] = best == Integer.MIN_VALUE ? empty : (byte) (best ^ flip);
+            }
+        }
+    }
+
+    /** The common 2x2 window with stride 2 lying wholly inside the plane: four taps, no bounds to check. */
+    private static void maxPlane2x2(byte[] src, int at, int w, int outH, int outW, int flip, byte[] dst, int outAt) {
+        for (int oh = 0, o = outAt; oh < outH; oh++) {
+            int top = at + 2 * oh * w;
+            int bottom = top + w;
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int c = 2 * ow;
+                int best = Math.max(Math.max((byte) (src[top + c] ^ flip), (byte) (src[top + c + 1] ^ flip)),
+                        Math.max((byte) (src[bottom + c] ^ flip), (byte) (src[bottom + c + 1] ^ flip)));
+                dst[o] = (byte) (best ^ flip);
             }
         }
     }
