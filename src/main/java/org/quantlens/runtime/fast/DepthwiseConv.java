@@ -112,47 +112,8 @@ final class DepthwiseConv {
     private void outputRow(int[] plane, int[] base, int rowOffset, int m, int[] row) {
         int start = bias == null ? 0 : bias[m];
         int w0 = m * base.length;
-        if (base.length == 9) {
-            row3x3(plane, base, rowOffset, w0, start, row);
-            return;
-        }
         for (int ow = 0; ow < row.length; ow += Int8Gemm.LANES) {
             pixelVector(plane, base, rowOffset + ow, w0, start, row, ow);
-        }
-    }
-
-    /** {@link #pixelVector} for a whole row of a 3x3 kernel, the nine taps spelled out. */
-    private void row3x3(int[] plane, int[] base, int at, int w0, int start, int[] row) {
-        int w00 = wc[w0];
-        int w01 = wc[w0 + 1];
-        int w02 = wc[w0 + 2];
-        int w10 = wc[w0 + 3];
-        int w11 = wc[w0 + 4];
-        int w12 = wc[w0 + 5];
-        int w20 = wc[w0 + 6];
-        int w21 = wc[w0 + 7];
-        int w22 = wc[w0 + 8];
-        int b00 = base[0] + at;
-        int b01 = base[1] + at;
-        int b02 = base[2] + at;
-        int b10 = base[3] + at;
-        int b11 = base[4] + at;
-        int b12 = base[5] + at;
-        int b20 = base[6] + at;
-        int b21 = base[7] + at;
-        int b22 = base[8] + at;
-        for (int ow = 0; ow < row.length; ow += Int8Gemm.LANES) {
-            IntVector acc = IntVector.broadcast(Int8Gemm.INTS, start)
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b00 + ow).mul(w00))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b01 + ow).mul(w01))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b02 + ow).mul(w02))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b10 + ow).mul(w10))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b11 + ow).mul(w11))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b12 + ow).mul(w12))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b20 + ow).mul(w20))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b21 + ow).mul(w21))
-                    .add(IntVector.fromArray(Int8Gemm.INTS, plane, b22 + ow).mul(w22));
-            acc.intoArray(row, ow);
         }
     }
 
