@@ -84,7 +84,8 @@ final class IntegerSteps {
             case "Conv" -> conv(n, x);
             case "Gemm", "MatMul" -> gemm(n, x);
             case "Add", "Mul" -> addMul(n, x);
-            case "MaxPool" -> simple(n, x, QPoolKernels.maxPool(n, x));
+            case "MaxPool" -> simple(n, x, fast() ? org.quantlens.runtime.fast.QPoolKernels.maxPool(n, x)
+                    : QPoolKernels.maxPool(n, x));
             case "AveragePool", "GlobalAveragePool" -> averagePool(n, x);
             case "Relu", "Clip" -> activation(n, x);
             case "Concat" -> concat(n);

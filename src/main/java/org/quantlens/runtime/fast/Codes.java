@@ -1,5 +1,9 @@
 package org.quantlens.runtime.fast;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.KernelException;
 import org.quantlens.quant.QuantParams;
 import org.quantlens.runtime.reference.QuantTensors;
@@ -14,6 +18,10 @@ import org.quantlens.tensor.Tensor;
  * flipped). The shift cancels wherever a zero point is subtracted, because the zero point gets the same shift.
  */
 final class Codes {
+    /** The byte species the fast kernels share (one shape only, see {@link RowRequantizer}). */
+    static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Int8Gemm.LANES * Byte.SIZE));
+
     private Codes() {
     }
 
@@ -31,6 +39,17 @@ final class Codes {
     /** XOR mask that turns a stored byte into its signed code: 0x80 for UINT8, 0 for INT8. */
     static int flipOf(int shift) {
         return shift == 128 ? 0x80 : 0;
+    }
+
+    /** {@code dst[to + j] = src[from + j] ^ flip} for {@code j < n}, a vector of bytes at a time. */
+    static void copyFlipped(byte[] src, int from, byte[] dst, int to, int n, int flip) {
+        int j = 0;
+        for (; j + BYTES.length() <= n; j += BYTES.length()) {
+            ByteVector.fromArray(BYTES, src, from + j).lanewise(VectorOperators.XOR, (byte) flip).intoArray(dst, to + j);
+        }
+        for (; j < n; j++) {
+            dst[to + j] = (byte) (src[from + j] ^ flip);
+        }
     }
 
     /** The true code of a stored byte ({@code b} or {@code b & 0xff}). */

@@ -59,6 +59,12 @@ final class Int8Gemm {
         return (IntVector) ByteVector.fromArray(BYTES, b, at).convertShape(VectorOperators.B2I, INTS, 0);
     }
 
+    /** {@link #LANES} bytes from {@code b[at]}, each XORed with {@code flip} and sign-extended to int. */
+    static IntVector widen(byte[] b, int at, int flip) {
+        return (IntVector) ByteVector.fromArray(BYTES, b, at).lanewise(VectorOperators.XOR, (byte) flip)
+                .convertShape(VectorOperators.B2I, INTS, 0);
+    }
+
     /** Four rows by two vectors of columns. */
     private static void block4x2(int k, int[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0,
                                  int ldc) {

@@ -177,6 +177,11 @@ public final class QConvKernel implements OpKernel {
                         }
                         int row = plane + ih * wd;
                         int iw = ow * g.strideW() - g.padLeft() + kw * g.dilationW();
+                        if (g.strideW() == 1) {
+                            dst = unitStrideRun(src, row, iw, wd, runEnd - p, flip, pad, col, dst);
+                            p = runEnd;
+                            continue;
+                        }
                         for (; p < runEnd; p++, dst++, iw += g.strideW()) {
                             col[dst] = iw >= 0 && iw < wd ? (byte) (src[row + iw] ^ flip) : pad;
                         }
@@ -185,5 +190,20 @@ public final class QConvKernel implements OpKernel {
                 }
             }
         }
+    }
+
+    /**
+     * A run of {@code n} consecutive input columns {@code iw ..} of one row into {@code col[dst ..]}: the columns
+     * outside {@code [0, wd)} as {@code pad}, the inside ones as one vectorised flipped copy. Returns the new
+     * {@code dst}.
+     */
+    private static int unitStrideRun(byte[] src, int row, int iw, int wd, int n, int flip, byte pad, byte[] col,
+                                     int dst) {
+        int before = Math.min(n, Math.max(0, -iw));
+        int inside = Math.max(0, Math.min(n - before, wd - (iw + before)));
+        Arrays.fill(col, dst, dst + before, pad);
+        Codes.copyFlipped(src, row + iw + before, col, dst + before, inside, flip);
+        Arrays.fill(col, dst + before + inside, dst + n, pad);
+        return dst + n;
     }
 }

@@ -42,4 +42,27 @@ class RowRequantizerTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(RequantMode.class)
+    void accumulatorsNextToEveryRoundingTieMatchTheScalarRequantizer(RequantMode mode) {
+        RandomCases r = new RandomCases(mode.ordinal() + 17);
+        for (int round = 0; round < 300; round++) {
+            double m = round % 3 == 0 ? Math.scalb(1.0, -r.between(1, 20)) : r.multiplier();
+            int zp = r.between(0, 255);
+            Requantizer rq = new Requantizer(mode, new double[] {m}, zp, 0, 255);
+            int[] acc = new int[Int8Gemm.roundUp(COUNT)];
+            for (int j = 0; j < COUNT; j++) {
+                // just below, on and above the accumulator where acc * m is k + 1/2, for k around the code range
+                double tie = (r.between(-300, 300) + 0.5) / m;
+                long a = Math.round(tie) + r.between(-2, 2);
+                acc[j] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, a));
+            }
+            byte[] out = new byte[COUNT];
+            new RowRequantizer(rq).apply(acc, 0, COUNT, 0, 0, out, 0, new RowRequantizer.Scratch(COUNT));
+            for (int j = 0; j < COUNT; j++) {
+                assertEquals((byte) rq.apply(acc[j], 0), out[j], "multiplier " + m + " acc " + acc[j]);
+            }
+        }
+    }
 }
