@@ -31,7 +31,7 @@ final class PoolMax {
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
                 if (indices == null && halving) {
-                    PoolMax2x2.max2x2(g, src, plane * g.inVolume(), y, plane * g.outVolume());
+                    PoolRows.max2x2(g, src, plane * g.inVolume(), y, plane * g.outVolume());
                 } else if (indices == null) {
                     PoolRows.pool(g, taps, src, plane * g.inVolume(), y, plane * g.outVolume(), true);
                 } else {

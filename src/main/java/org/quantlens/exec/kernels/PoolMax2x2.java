@@ -53,18 +53,34 @@ final class PoolMax2x2 {
         }
     }
 
-    /** One output row: {@code outW} windows over the input rows starting at {@code top} and {@code bottom}. */
+    /**
+     * One output row: {@code outW} windows over the input rows starting at {@code top} and {@code bottom}. Written
+     * out without helper methods taking vectors or species: if such a helper is not inlined, its vectors are boxed
+     * and the loop runs many times slower than the scalar one.
+     */
     private static void row(float[] src, int top, int bottom, int outW, float[] y, int yi) {
         int ow = 0;
         for (; ow + PAIRS <= outW; ow += PAIRS) {
             LongVector t = FloatVector.fromArray(WIDE, src, top + 2 * ow).reinterpretAsLongs();
             LongVector b = FloatVector.fromArray(WIDE, src, bottom + 2 * ow).reinterpretAsLongs();
-            chain(even(t, HALF_INTS), odd(t, HALF_INTS), even(b, HALF_INTS), odd(b, HALF_INTS)).intoArray(y, yi + ow);
+            LongVector tHigh = t.lanewise(VectorOperators.LSHR, 32);
+            LongVector bHigh = b.lanewise(VectorOperators.LSHR, 32);
+            // Low half of a long lane: the even column; high half: the odd one (lanes are little-endian).
+            t.convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats()
+                    .lanewise(VectorOperators.MAX, tHigh.convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats())
+                    .lanewise(VectorOperators.MAX, b.convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats())
+                    .lanewise(VectorOperators.MAX, bHigh.convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats())
+                    .intoArray(y, yi + ow);
         }
         if (NARROW && ow + PAIRS / 2 <= outW) {
             LongVector t = FloatVector.fromArray(HALF, src, top + 2 * ow).reinterpretAsLongs();
             LongVector b = FloatVector.fromArray(HALF, src, bottom + 2 * ow).reinterpretAsLongs();
-            chain(even(t, QUARTER_INTS), odd(t, QUARTER_INTS), even(b, QUARTER_INTS), odd(b, QUARTER_INTS))
+            LongVector tHigh = t.lanewise(VectorOperators.LSHR, 32);
+            LongVector bHigh = b.lanewise(VectorOperators.LSHR, 32);
+            t.convertShape(VectorOperators.L2I, QUARTER_INTS, 0).reinterpretAsFloats()
+                    .lanewise(VectorOperators.MAX, tHigh.convertShape(VectorOperators.L2I, QUARTER_INTS, 0).reinterpretAsFloats())
+                    .lanewise(VectorOperators.MAX, b.convertShape(VectorOperators.L2I, QUARTER_INTS, 0).reinterpretAsFloats())
+                    .lanewise(VectorOperators.MAX, bHigh.convertShape(VectorOperators.L2I, QUARTER_INTS, 0).reinterpretAsFloats())
                     .intoArray(y, yi + ow);
             ow += PAIRS / 2;
         }
@@ -73,22 +89,5 @@ final class PoolMax2x2 {
             float upper = Math.max(src[top + c], src[top + c + 1]);
             y[yi + ow] = Math.max(Math.max(upper, src[bottom + c]), src[bottom + c + 1]);
         }
-    }
-
-    /** {@code max(max(max(x00, x01), x10), x11)} lane by lane: the scalar chain's order. */
-    private static FloatVector chain(FloatVector x00, FloatVector x01, FloatVector x10, FloatVector x11) {
-        return x00.lanewise(VectorOperators.MAX, x01).lanewise(VectorOperators.MAX, x10)
-                .lanewise(VectorOperators.MAX, x11);
-    }
-
-    /** The first float of each pair: the low 32 bits of each long lane (lanes are little-endian in the array). */
-    private static FloatVector even(LongVector pairs, VectorSpecies<Integer> ints) {
-        return (FloatVector) pairs.convertShape(VectorOperators.L2I, ints, 0).reinterpretAsFloats();
-    }
-
-    /** The second float of each pair: the high 32 bits. */
-    private static FloatVector odd(LongVector pairs, VectorSpecies<Integer> ints) {
-        return (FloatVector) pairs.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, ints, 0)
-                .reinterpretAsFloats();
     }
 }
