@@ -34,12 +34,29 @@ import org.quantlens.tensor.Tensor;
 public final class Engine {
     private final Graph graph;
     private final List<Node> order;
-    private final List<OpKernel> kernels;
-    /** For each step, the values whose last reader is that step (released afterwards). */
-    private final List<List<String>> releaseAfter;
+    private final OpKernel[] kernels;
     private final ExecContext ctx;
     /** Steps that are Constant nodes: their outputs are constants, not activations, and are not tapped. */
     private final boolean[] isConstant;
+    /** Every value name gets a slot; a run keeps its tensors in one array indexed by slot. */
+    private final Map<String, Integer> slots = new HashMap<>();
+    /** Slot names, for taps and messages. */
+    private final List<String> slotNames = new ArrayList<>();
+    /** Initializers in their slots: a run starts from a copy of this. */
+    private final Tensor[] initialValues;
+    /** Per step: slot of each node input (-1 for an omitted optional input). */
+    private final int[][] inputSlots;
+    /** Per step: slot of each node output (-1 for an unnamed output). */
+    private final int[][] outputSlots;
+    /** Per step: the slots whose last reader is that step (released afterwards). */
+    private final int[][] releaseAfter;
+    /**
+     * Per step: for an {@link InPlaceKernel}, which inputs may be overwritten as far as the graph alone tells (last
+     * read here, read once, not a graph input, initializer, graph output or Constant value); null otherwise.
+     */
+    private final boolean[][] inPlaceCandidates;
+    private final int[] graphInputSlots;
+    private final int[] graphOutputSlots;
 
     /** Loads with the standard registry and one worker per processor. */
     public static Engine load(Model model) {
@@ -55,20 +72,41 @@ public final class Engine {
                     + (unsupported.size() > 1 ? " (and " + (unsupported.size() - 1) + " more)" : ""));
         }
         this.order = TopologicalOrder.sort(graph);
-        this.kernels = new ArrayList<>(order.size());
-        for (Node n : order) {
+        this.kernels = new OpKernel[order.size()];
+        this.isConstant = new boolean[order.size()];
+        for (int i = 0; i < order.size(); i++) {
+            Node n = order.get(i);
             long opset = model.opsets().getOrDefault(n.domain(), model.defaultOpset());
             try {
-                kernels.add(registry.find(n.opType()).create(n, opset));
+                kernels[i] = registry.find(n.opType()).create(n, opset);
             } catch (KernelException | IllegalArgumentException e) {
                 throw new InvalidInputException("node " + n.displayName() + " (" + n.opType() + "): " + e.getMessage(), e);
             }
+            isConstant[i] = n.opType().equals("Constant") && n.domain().isEmpty();
         }
-        this.releaseAfter = computeReleases();
-        this.isConstant = new boolean[order.size()];
+        graph.initializers().keySet().forEach(this::slot);
+        this.graphInputSlots = graph.inputs().stream().mapToInt(v -> slot(v.name())).toArray();
+        this.inputSlots = new int[order.size()][];
+        this.outputSlots = new int[order.size()][];
         for (int i = 0; i < order.size(); i++) {
-            isConstant[i] = order.get(i).opType().equals("Constant") && order.get(i).domain().isEmpty();
+            inputSlots[i] = order.get(i).inputs().stream().mapToInt(v -> v.isEmpty() ? -1 : slot(v)).toArray();
+            outputSlots[i] = order.get(i).outputs().stream().mapToInt(v -> v.isEmpty() ? -1 : slot(v)).toArray();
         }
+        this.graphOutputSlots = graph.outputNames().stream().mapToInt(this::slot).toArray();
+        this.initialValues = new Tensor[slotNames.size()];
+        graph.initializers().forEach((name, t) -> initialValues[slots.get(name)] = t);
+        this.releaseAfter = computeReleases();
+        this.inPlaceCandidates = computeInPlaceCandidates();
+    }
+
+    private int slot(String name) {
+        Integer s = slots.get(name);
+        if (s == null) {
+            s = slotNames.size();
+            slots.put(name, s);
+            slotNames.add(name);
+        }
+        return s;
     }
 
     /**
@@ -86,33 +124,90 @@ public final class Engine {
         return out;
     }
 
-    private List<List<String>> computeReleases() {
-        Map<String, Integer> lastUse = new HashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            for (String in : order.get(i).inputs()) {
-                if (!in.isEmpty()) {
-                    lastUse.put(in, i);
-                }
-            }
-            // An output nobody reads is released right after it is made (and tapped).
-            for (String o : order.get(i).outputs()) {
-                if (!o.isEmpty()) {
-                    lastUse.putIfAbsent(o, i);
-                }
-            }
-        }
+    private int[][] computeReleases() {
+        int[] lastUse = lastUses();
         Set<String> keep = new HashSet<>(graph.outputNames());
         keep.addAll(graph.initializers().keySet());
-        List<List<String>> rel = new ArrayList<>();
+        List<List<Integer>> rel = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             rel.add(new ArrayList<>());
         }
-        lastUse.forEach((v, i) -> {
-            if (!keep.contains(v)) {
-                rel.get(i).add(v);
+        for (int v = 0; v < lastUse.length; v++) {
+            if (lastUse[v] >= 0 && !keep.contains(slotNames.get(v))) {
+                rel.get(lastUse[v]).add(v);
             }
-        });
-        return rel;
+        }
+        int[][] out = new int[order.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rel.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    /** Per slot, the last step reading it; a value nobody reads, the step making it; -1 for neither. */
+    private int[] lastUses() {
+        int[] lastUse = new int[slotNames.size()];
+        java.util.Arrays.fill(lastUse, -1);
+        for (int i = 0; i < order.size(); i++) {
+            for (int in : inputSlots[i]) {
+                if (in >= 0) {
+                    lastUse[in] = i;
+                }
+            }
+            // An output nobody reads is released right after it is made (and tapped).
+            for (int o : outputSlots[i]) {
+                if (o >= 0 && lastUse[o] < 0) {
+                    lastUse[o] = i;
+                }
+            }
+        }
+        return lastUse;
+    }
+
+    private boolean[][] computeInPlaceCandidates() {
+        Set<Integer> fixed = new HashSet<>();
+        for (int s : graphInputSlots) {
+            fixed.add(s);
+        }
+        for (int s : graphOutputSlots) {
+            fixed.add(s);
+        }
+        graph.initializers().keySet().forEach(name -> fixed.add(slots.get(name)));
+        for (int i = 0; i < order.size(); i++) {
+            if (isConstant[i]) {
+                for (int o : outputSlots[i]) {
+                    fixed.add(o);
+                }
+            }
+        }
+        boolean[][] out = new boolean[order.size()][];
+        for (int i = 0; i < order.size(); i++) {
+            if (!(kernels[i] instanceof InPlaceKernel)) {
+                continue;
+            }
+            int[] ins = inputSlots[i];
+            boolean[] ok = new boolean[ins.length];
+            boolean any = false;
+            for (int k = 0; k < ins.length; k++) {
+                int s = ins[k];
+                ok[k] = s >= 0 && !fixed.contains(s) && contains(releaseAfter[i], s) && count(ins, s) == 1;
+                any |= ok[k];
+            }
+            out[i] = any ? ok : null;
+        }
+        return out;
+    }
+
+    private static boolean contains(int[] a, int v) {
+        return count(a, v) > 0;
+    }
+
+    private static int count(int[] a, int v) {
+        int c = 0;
+        for (int x : a) {
+            c += x == v ? 1 : 0;
+        }
+        return c;
     }
 
     public Graph graph() {
@@ -140,64 +235,120 @@ public final class Engine {
      *                               (the message names the node)
      */
     public Map<String, Tensor> run(Map<String, Tensor> feeds, ActivationTap tap, CancellationToken token) {
-        Map<String, Tensor> env = new HashMap<>(graph.initializers());
         checkFeeds(feeds);
-        for (ValueInfo in : graph.inputs()) {
-            Tensor t = feeds.get(in.name());
-            env.put(in.name(), t);
+        Tensor[] env = initialValues.clone();
+        // Arrays the caller or a kernel still holds although their slot may be gone: never written in place.
+        List<Object> foreign = new ArrayList<>();
+        for (int i = 0; i < graphInputSlots.length; i++) {
+            Tensor t = feeds.get(graph.inputs().get(i).name());
+            env[graphInputSlots[i]] = t;
+            foreign.add(t.data());
             if (t.dtype() == DType.FLOAT32) {
-                tap.onTensor(in.name(), t);
+                tap.onTensor(slotNames.get(graphInputSlots[i]), t);
             }
         }
+        boolean inPlaceAllowed = tap == ActivationTap.NONE;
         for (int step = 0; step < order.size(); step++) {
             token.throwIfCancelled();
-            Node n = order.get(step);
-            Tensor[] inputs = new Tensor[n.inputs().size()];
+            int[] ins = inputSlots[step];
+            Tensor[] inputs = new Tensor[ins.length];
             for (int i = 0; i < inputs.length; i++) {
-                String name = n.inputs().get(i);
-                inputs[i] = name.isEmpty() ? null : env.get(name);
+                inputs[i] = ins[i] < 0 ? null : env[ins[i]];
             }
-            Tensor[] outs;
-            try {
-                outs = kernels.get(step).compute(inputs, ctx);
-            } catch (KernelException | IllegalArgumentException | IllegalStateException
-                     | IndexOutOfBoundsException | ArithmeticException | ClassCastException e) {
-                throw new InvalidInputException("node " + n.displayName() + " (" + n.opType() + "): " + e.getMessage(), e);
-            }
-            for (int o = 0; o < n.outputs().size(); o++) {
-                String name = n.outputs().get(o);
-                if (name.isEmpty()) {
-                    continue;
-                }
-                Tensor t = o < outs.length ? outs[o] : null;
-                if (t == null) {
-                    throw new InvalidInputException("node " + n.displayName() + " (" + n.opType()
-                            + ") produced no value for output '" + name + "'");
-                }
-                env.put(name, t);
-                if (t.dtype() == DType.FLOAT32 && !isConstant[step]) {
-                    tap.onTensor(name, t);
-                }
-            }
-            for (String r : releaseAfter.get(step)) {
-                env.remove(r);
+            Tensor[] outs = compute(step, inputs, inPlaceAllowed ? writable(step, env, foreign) : null);
+            storeOutputs(step, outs, env, tap, foreign);
+            for (int r : releaseAfter[step]) {
+                env[r] = null;
             }
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
-        for (String out : graph.outputNames()) {
-            Tensor t = env.get(out);
+        for (int i = 0; i < graphOutputSlots.length; i++) {
+            Tensor t = env[graphOutputSlots[i]];
             if (t == null) {
-                throw new InvalidInputException("graph output '" + out + "' is never produced");
+                throw new InvalidInputException("graph output '" + graph.outputNames().get(i) + "' is never produced");
             }
-            result.put(out, t);
+            result.put(graph.outputNames().get(i), t);
         }
         return result;
     }
 
+    /** Runs one step's kernel, in place when {@code writable} allows it and the kernel accepts. */
+    private Tensor[] compute(int step, Tensor[] inputs, boolean[] writable) {
+        try {
+            if (writable != null) {
+                Tensor[] outs = ((InPlaceKernel) kernels[step]).computeInPlace(inputs, writable, ctx);
+                if (outs != null) {
+                    return outs;
+                }
+            }
+            return kernels[step].compute(inputs, ctx);
+        } catch (KernelException | IllegalArgumentException | IllegalStateException
+                 | IndexOutOfBoundsException | ArithmeticException | ClassCastException e) {
+            Node n = order.get(step);
+            throw new InvalidInputException("node " + n.displayName() + " (" + n.opType() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Which inputs of {@code step} may be overwritten in this run: the graph-level candidates whose array no other
+     * live value and no foreign holder shares (views such as Reshape share arrays); null when none may.
+     */
+    private boolean[] writable(int step, Tensor[] env, List<Object> foreign) {
+        boolean[] candidates = inPlaceCandidates[step];
+        if (candidates == null) {
+            return null;
+        }
+        boolean[] ok = null;
+        int[] ins = inputSlots[step];
+        for (int k = 0; k < ins.length; k++) {
+            Tensor t = candidates[k] ? env[ins[k]] : null;
+            if (t != null && !isShared(t.data(), ins[k], env, foreign)) {
+                if (ok == null) {
+                    ok = new boolean[ins.length];
+                }
+                ok[k] = true;
+            }
+        }
+        return ok;
+    }
+
+    private static boolean isShared(Object data, int slot, Tensor[] env, List<Object> foreign) {
+        for (Object f : foreign) {
+            if (f == data) {
+                return true;
+            }
+        }
+        for (int s = 0; s < env.length; s++) {
+            if (s != slot && env[s] != null && env[s].data() == data) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void storeOutputs(int step, Tensor[] outs, Tensor[] env, ActivationTap tap, List<Object> foreign) {
+        Node n = order.get(step);
+        int[] slotsOut = outputSlots[step];
+        for (int o = 0; o < slotsOut.length; o++) {
+            if (slotsOut[o] < 0) {
+                continue;
+            }
+            Tensor t = o < outs.length ? outs[o] : null;
+            if (t == null) {
+                throw new InvalidInputException("node " + n.displayName() + " (" + n.opType()
+                        + ") produced no value for output '" + n.outputs().get(o) + "'");
+            }
+            env[slotsOut[o]] = t;
+            if (isConstant[step]) {
+                foreign.add(t.data());
+            } else if (t.dtype() == DType.FLOAT32) {
+                tap.onTensor(n.outputs().get(o), t);
+            }
+        }
+    }
+
     private void checkFeeds(Map<String, Tensor> feeds) {
-        Set<String> extra = new TreeSet<>(feeds.keySet());
         for (ValueInfo in : graph.inputs()) {
-            extra.remove(in.name());
             Tensor t = feeds.get(in.name());
             if (t == null) {
                 throw new InvalidInputException("missing input '" + in.name() + "' (" + in.typeString() + ")");
@@ -211,6 +362,11 @@ public final class Engine {
                         + ", the model expects " + in.typeString());
             }
         }
+        if (feeds.size() == graph.inputs().size()) {
+            return;  // every input was found, so no feed is left over
+        }
+        Set<String> extra = new TreeSet<>(feeds.keySet());
+        graph.inputs().forEach(in -> extra.remove(in.name()));
         if (!extra.isEmpty()) {
             throw new InvalidInputException("the model has no input named '" + extra.iterator().next()
                     + "' (inputs: " + String.join(", ", graph.inputNames()) + ")");

@@ -40,8 +40,15 @@ public final class ActivationKernels {
         void run(float[] in, float[] out, int start, int end);
     }
 
+    /** Relu on float32: {@code max(x, 0)} with {@link Math#max}, so NaN stays NaN and -0 becomes +0. */
+    private static final FloatLoop RELU = (in, out, s, e) -> {
+        for (int i = s; i < e; i++) {
+            out[i] = Math.max(in[i], 0f);
+        }
+    };
+
     public static void register(KernelRegistry registry) {
-        registry.register("Relu", (node, opset) -> ActivationKernels::relu);
+        registry.register("Relu", (node, opset) -> new FloatMapKernel(1, x -> RELU, ActivationKernels::relu));
         registry.register("LeakyRelu", (node, opset) -> {
             float alpha = node.attrFloat("alpha", 0.01f);
             return unary("LeakyRelu", 1, (in, out, s, e) -> {
@@ -93,9 +100,9 @@ public final class ActivationKernels {
         return e / (1 + e);
     }
 
-    /** A float-only unary kernel: the float32 loop runs in parallel, float64 goes through {@code f64}. */
+    /** A float-only unary kernel: the float32 loop runs in parallel (or in place), float64 goes through {@code f64}. */
     private static OpKernel unary(String op, long costPerItem, FloatLoop f32, DoubleUnaryOperator f64) {
-        return (inputs, ctx) -> {
+        return new FloatMapKernel(costPerItem, inputs -> f32, (inputs, ctx) -> {
             Tensor x = ElementwiseNumbers.required(inputs, 0, "X");
             if (x.dtype() == DType.FLOAT32) {
                 return new Tensor[] {mapFloats(x, ctx, costPerItem, f32)};
@@ -107,7 +114,7 @@ public final class ActivationKernels {
                 out[i] = f64.applyAsDouble(in[i]);
             }
             return new Tensor[] {Tensor.of(DType.FLOAT64, x.shape(), out)};
-        };
+        });
     }
 
     static Tensor mapFloats(Tensor x, ExecContext ctx, long costPerItem, FloatLoop loop) {
@@ -121,11 +128,7 @@ public final class ActivationKernels {
         Tensor x = ElementwiseNumbers.required(inputs, 0, "X");
         switch (x.dtype()) {
             case FLOAT32:
-                return new Tensor[] {mapFloats(x, ctx, 1, (in, out, s, e) -> {
-                    for (int i = s; i < e; i++) {
-                        out[i] = Math.max(in[i], 0f);
-                    }
-                })};
+                return new Tensor[] {mapFloats(x, ctx, 1, RELU)};
             case FLOAT64: {
                 double[] in = x.doubles();
                 double[] out = new double[in.length];
@@ -150,17 +153,40 @@ public final class ActivationKernels {
         if (opset < 11) {
             float lo = node.attrFloat("min", -Float.MAX_VALUE);
             float hi = node.attrFloat("max", Float.MAX_VALUE);
-            return (inputs, ctx) -> {
+            FloatLoop loop = clipLoop(lo, hi);
+            return new FloatMapKernel(1, inputs -> loop, (inputs, ctx) -> {
                 Tensor x = ElementwiseNumbers.required(inputs, 0, "input");
                 ElementwiseNumbers.requireType("Clip", x, DType.FLOAT32);
-                return new Tensor[] {clipFloats(x, lo, hi, ctx)};
-            };
+                return new Tensor[] {mapFloats(x, ctx, 1, loop)};
+            });
         }
-        return (inputs, ctx) -> {
+        return new FloatMapKernel(1, ActivationKernels::clipLoop, (inputs, ctx) -> {
             Tensor x = ElementwiseNumbers.required(inputs, 0, "input");
             Tensor min = bound(x, ElementwiseNumbers.optional(inputs, 1), "min");
             Tensor max = bound(x, ElementwiseNumbers.optional(inputs, 2), "max");
             return new Tensor[] {clip(x, min, max, ctx)};
+        });
+    }
+
+    /** The float32 loop of an opset-11 Clip for these inputs (X known to be float32), or null if a bound is off. */
+    private static FloatLoop clipLoop(Tensor[] inputs) {
+        Tensor min = ElementwiseNumbers.optional(inputs, 1);
+        Tensor max = ElementwiseNumbers.optional(inputs, 2);
+        if (!isFloatScalar(min) || !isFloatScalar(max)) {
+            return null;
+        }
+        return clipLoop(min == null ? -Float.MAX_VALUE : min.floats()[0], max == null ? Float.MAX_VALUE : max.floats()[0]);
+    }
+
+    private static boolean isFloatScalar(Tensor b) {
+        return b == null || (b.dtype() == DType.FLOAT32 && b.size() == 1);
+    }
+
+    private static FloatLoop clipLoop(float lo, float hi) {
+        return (in, out, s, e) -> {
+            for (int i = s; i < e; i++) {
+                out[i] = Math.min(hi, Math.max(in[i], lo));
+            }
         };
     }
 
@@ -203,10 +229,6 @@ public final class ActivationKernels {
     }
 
     private static Tensor clipFloats(Tensor x, float lo, float hi, ExecContext ctx) {
-        return mapFloats(x, ctx, 1, (in, out, s, e) -> {
-            for (int i = s; i < e; i++) {
-                out[i] = Math.min(hi, Math.max(in[i], lo));
-            }
-        });
+        return mapFloats(x, ctx, 1, clipLoop(lo, hi));
     }
 }

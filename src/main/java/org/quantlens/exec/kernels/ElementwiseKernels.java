@@ -1,6 +1,7 @@
 package org.quantlens.exec.kernels;
 
 import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.InPlaceKernel;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
@@ -44,14 +45,44 @@ public final class ElementwiseKernels {
     private static OpKernel binary(Node node, long opset, BinaryOp op) {
         boolean legacyBroadcast = opset < 7 && node.attrInt("broadcast", 0) == 1;
         Long legacyAxis = opset < 7 && node.has("axis") ? node.attrInt("axis", 0) : null;
-        return (inputs, ctx) -> {
+        return new BinaryKernel(op, legacyBroadcast, legacyAxis);
+    }
+
+    /**
+     * One binary operator node. In place (see {@link InPlaceKernel}), a float32 result is written over an operand
+     * that already has the output's shape: every output element reads that operand only at its own index, so the
+     * values are bit-identical with {@link #apply}.
+     */
+    private record BinaryKernel(BinaryOp op, boolean legacyBroadcast, Long legacyAxis) implements InPlaceKernel {
+        @Override
+        public Tensor[] compute(Tensor[] inputs, ExecContext ctx) {
             Tensor a = ElementwiseNumbers.required(inputs, 0, "A");
-            Tensor b = ElementwiseNumbers.required(inputs, 1, "B");
-            if (legacyBroadcast && legacyAxis != null) {
-                b = alignLegacy(a.shape(), b, legacyAxis);
+            return new Tensor[] {apply(op, a, operandB(inputs, a), ctx)};
+        }
+
+        @Override
+        public Tensor[] computeInPlace(Tensor[] inputs, boolean[] writable, ExecContext ctx) {
+            Tensor a = ElementwiseNumbers.required(inputs, 0, "A");
+            Tensor b = operandB(inputs, a);
+            if (a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32) {
+                return null;
             }
-            return new Tensor[] {apply(op, a, b, ctx)};
-        };
+            BroadcastPlan plan = BroadcastPlan.of(a.shape(), b.shape());
+            float[] out;
+            if (writable[0] && plan.outShape().equals(a.shape())) {
+                out = a.floats();
+            } else if (writable.length > 1 && writable[1] && plan.outShape().equals(b.shape())) {
+                out = b.floats();
+            } else {
+                return null;
+            }
+            return new Tensor[] {floatResult(op, plan, a.floats(), b.floats(), out, ctx)};
+        }
+
+        private Tensor operandB(Tensor[] inputs, Tensor a) {
+            Tensor b = ElementwiseNumbers.required(inputs, 1, "B");
+            return legacyBroadcast && legacyAxis != null ? alignLegacy(a.shape(), b, legacyAxis) : b;
+        }
     }
 
     /** Opset < 7 broadcasting with an axis: B's dims start at {@code axis} of A, so append 1s to B's shape. */
@@ -82,11 +113,7 @@ public final class ElementwiseKernels {
         int n = plan.outShape().numElements();
         DType t = a.dtype();
         if (t == DType.FLOAT32) {
-            float[] x = a.floats();
-            float[] y = b.floats();
-            float[] out = new float[n];
-            plan.forEachRun(ctx, (ao, bo, oo, len) -> floatRun(op, x, ao, plan.aStep(), y, bo, plan.bStep(), out, oo, len));
-            return Tensor.of(t, plan.outShape(), out);
+            return floatResult(op, plan, a.floats(), b.floats(), new float[n], ctx);
         }
         if (t == DType.FLOAT64) {
             double[] x = a.doubles();
@@ -111,6 +138,13 @@ public final class ElementwiseKernels {
             }
         });
         return ElementwiseNumbers.fromLongs(t, plan.outShape(), out);
+    }
+
+    /** {@code x op y} broadcast by {@code plan} into {@code out} (a new array, or x or y when they have its shape). */
+    private static Tensor floatResult(BinaryOp op, BroadcastPlan plan, float[] x, float[] y, float[] out,
+                                      ExecContext ctx) {
+        plan.forEachRun(ctx, (ao, bo, oo, len) -> floatRun(op, x, ao, plan.aStep(), y, bo, plan.bStep(), out, oo, len));
+        return Tensor.of(DType.FLOAT32, plan.outShape(), out);
     }
 
     static double applyDouble(BinaryOp op, double x, double y) {
