@@ -30,6 +30,11 @@ import org.quantlens.tensor.Tensor;
  * order and releases each intermediate right after its last consumer, so peak memory is the live set, not the
  * whole graph. An {@link ActivationTap} sees each float tensor as it is made, except the outputs of
  * {@code Constant} nodes, which are constants rather than activations.
+ *
+ * <p>A run without a tap observes only the graph outputs, which allows two shortcuts with bit-identical results: a
+ * kernel may write over an input array that dies with it ({@link InPlaceKernel}), and a node with a
+ * {@link ClampFusionFactory} (Conv) computes the Relu or constant-bound Clip that is its output's only reader in the
+ * same pass.
  */
 public final class Engine {
     private final Graph graph;
@@ -57,6 +62,8 @@ public final class Engine {
     private final boolean[][] inPlaceCandidates;
     private final int[] graphInputSlots;
     private final int[] graphOutputSlots;
+    /** Conv + Clip/Relu pairs computed as one kernel when no tap watches. */
+    private final ClampFusionPlan fusions;
 
     /** Loads with the standard registry and one worker per processor. */
     public static Engine load(Model model) {
@@ -97,6 +104,8 @@ public final class Engine {
         graph.initializers().forEach((name, t) -> initialValues[slots.get(name)] = t);
         this.releaseAfter = computeReleases();
         this.inPlaceCandidates = computeInPlaceCandidates();
+        this.fusions = new ClampFusionPlan(model, registry, order, inputSlots, outputSlots, graphOutputSlots,
+                slotNames.size());
     }
 
     private int slot(String name) {
@@ -247,19 +256,28 @@ public final class Engine {
                 tap.onTensor(slotNames.get(graphInputSlots[i]), t);
             }
         }
-        boolean inPlaceAllowed = tap == ActivationTap.NONE;
+        // without a tap nobody observes intermediates: results may overwrite dying inputs, activations fuse
+        boolean unobserved = tap == ActivationTap.NONE;
         for (int step = 0; step < order.size(); step++) {
             token.throwIfCancelled();
+            if (unobserved && fusions.absorbed[step]) {
+                releaseAfter(step, env); // its fused producer already made its outputs
+                continue;
+            }
             int[] ins = inputSlots[step];
             Tensor[] inputs = new Tensor[ins.length];
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = ins[i] < 0 ? null : env[ins[i]];
             }
-            Tensor[] outs = compute(step, inputs, inPlaceAllowed ? writable(step, env, foreign) : null);
-            storeOutputs(step, outs, env, tap, foreign);
-            for (int r : releaseAfter[step]) {
-                env[r] = null;
+            if (unobserved && fusions.fusedKernels[step] != null) {
+                storeOutputs(fusions.absorbedStep[step], run(step, fusions.fusedKernels[step], inputs), env, tap,
+                        foreign);
+                releaseAfter(step, env);
+                continue;
             }
+            Tensor[] outs = compute(step, inputs, unobserved ? writable(step, env, foreign) : null);
+            storeOutputs(step, outs, env, tap, foreign);
+            releaseAfter(step, env);
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int i = 0; i < graphOutputSlots.length; i++) {
@@ -272,21 +290,41 @@ public final class Engine {
         return result;
     }
 
+    private void releaseAfter(int step, Tensor[] env) {
+        for (int r : releaseAfter[step]) {
+            env[r] = null;
+        }
+    }
+
     /** Runs one step's kernel, in place when {@code writable} allows it and the kernel accepts. */
     private Tensor[] compute(int step, Tensor[] inputs, boolean[] writable) {
-        try {
-            if (writable != null) {
+        if (writable != null) {
+            try {
                 Tensor[] outs = ((InPlaceKernel) kernels[step]).computeInPlace(inputs, writable, ctx);
                 if (outs != null) {
                     return outs;
                 }
+            } catch (KernelException | IllegalArgumentException | IllegalStateException
+                     | IndexOutOfBoundsException | ArithmeticException | ClassCastException e) {
+                throw nodeError(step, e);
             }
-            return kernels[step].compute(inputs, ctx);
+        }
+        return run(step, kernels[step], inputs);
+    }
+
+    /** Runs {@code kernel} for {@code step}; a kernel's complaint becomes an error naming the node. */
+    private Tensor[] run(int step, OpKernel kernel, Tensor[] inputs) {
+        try {
+            return kernel.compute(inputs, ctx);
         } catch (KernelException | IllegalArgumentException | IllegalStateException
                  | IndexOutOfBoundsException | ArithmeticException | ClassCastException e) {
-            Node n = order.get(step);
-            throw new InvalidInputException("node " + n.displayName() + " (" + n.opType() + "): " + e.getMessage(), e);
+            throw nodeError(step, e);
         }
+    }
+
+    private InvalidInputException nodeError(int step, RuntimeException e) {
+        Node n = order.get(step);
+        return new InvalidInputException("node " + n.displayName() + " (" + n.opType() + "): " + e.getMessage(), e);
     }
 
     /**

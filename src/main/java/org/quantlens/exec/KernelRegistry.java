@@ -18,6 +18,7 @@ import org.quantlens.exec.kernels.ShapeKernels;
 /** Operator type (default ONNX domain) to kernel factory. */
 public final class KernelRegistry {
     private final Map<String, KernelFactory> factories = new TreeMap<>();
+    private final Map<String, ClampFusionFactory> clampFusions = new TreeMap<>();
 
     /** Every FP32-engine operator QuantLens supports. */
     public static KernelRegistry standard() {
@@ -40,6 +41,18 @@ public final class KernelRegistry {
         if (factories.putIfAbsent(opType, factory) != null) {
             throw new IllegalStateException("operator registered twice: " + opType);
         }
+    }
+
+    /** Declares that {@code opType} (already registered) can absorb a following Clip or Relu. */
+    public void registerClampFusion(String opType, ClampFusionFactory factory) {
+        if (!factories.containsKey(opType) || clampFusions.putIfAbsent(opType, factory) != null) {
+            throw new IllegalStateException("clamp fusion for an unregistered operator or twice: " + opType);
+        }
+    }
+
+    /** The clamp fusion of a default-domain operator, or null when it has none. */
+    public ClampFusionFactory findClampFusion(String opType) {
+        return clampFusions.get(opType);
     }
 
     /** The factory for a default-domain operator, or null. */

@@ -38,6 +38,7 @@ public final class ConvKernel {
     /** Registers Conv. */
     public static void register(KernelRegistry registry) {
         registry.register("Conv", ConvKernel::create);
+        registry.registerClampFusion("Conv", ConvKernel::createWithClamp);
     }
 
     static OpKernel create(Node node, long opset) {
@@ -48,7 +49,8 @@ public final class ConvKernel {
      * A Conv node followed by {@code Clip(min, max)} (Relu: {@code min = 0, max = +inf}) as one kernel: the
      * clamp {@code min(max, max(y, min))} is applied to each output tile while it is in cache. Bit-identical to
      * running this Conv and then the engine's Clip. For an engine that fuses Conv with a following activation
-     * when nobody needs the pre-activation tensor (no tap, single consumer); nothing calls it yet.
+     * when nobody needs the pre-activation tensor (no tap, single consumer), registered as Conv's
+     * {@link org.quantlens.exec.ClampFusionFactory}.
      */
     public static OpKernel createWithClamp(Node node, long opset, float min, float max) {
         ConvWindow window = ConvWindow.parse(node, false);
