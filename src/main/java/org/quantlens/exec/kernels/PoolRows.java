@@ -1,6 +1,10 @@
 package org.quantlens.exec.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Pools one (batch, channel) plane a row at a time: for each output row, every in-bounds tap is applied to the
@@ -12,6 +16,10 @@ import java.util.Arrays;
  * the order at all.
  */
 final class PoolRows {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Lane 2j takes lane 2j+1 and back: brings each window's right column next to its left. */
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+
     private PoolRows() {
     }
 
@@ -72,24 +80,48 @@ final class PoolRows {
      * Max pooling of one plane for a geometry accepted by {@link #isInBounds2x2}: each output is
      * {@code max(max(max(x00, x01), x10), x11)}, the four taps in row-major order with {@link Math#max}, exactly
      * the chain {@link #pool} computes (its -infinity start is the identity of Math.max, NaNs included), so the
-     * result is bit-identical, just without tap bookkeeping.
+     * result is bit-identical, just without tap bookkeeping, except that a NaN output is the canonical NaN rather
+     * than the window's first NaN payload (the vector max does not carry payloads).
+     *
+     * <p>Rows are taken in vectors of the preferred width L (the one every FP32 kernel uses, so the Vector API code stays monomorphic): L input columns of the top and bottom rows give L/2
+     * outputs in the even lanes, each built by the same chain in the same order (the odd neighbour brought over by a
+     * fixed lane swap; {@link VectorOperators#MAX} is Math.max lane by lane), copied out one by one (planes 2L wide
+     * are too rare to gather with a two-source rearrange); the last columns go through the scalar chain.
      */
     static void max2x2(ConvGeometry g, float[] src, int xOff, float[] y, int yOff) {
         int inH = g.in()[1];
         int inW = g.in()[2];
         int outW = g.out()[2];
+        int half = SPECIES.length() / 2;
+        float[] lanes = new float[SPECIES.length()];
         int yi = yOff;
         for (int od = 0; od < g.out()[0]; od++) {
             for (int oh = 0; oh < g.out()[1]; oh++) {
                 int top = xOff + (od * inH + 2 * oh) * inW;
                 int bottom = top + inW;
-                for (int ow = 0; ow < outW; ow++, yi++) {
+                int ow = 0;
+                for (; ow + half <= outW; ow += half, yi += half) {
+                    windowMaxima(src, top + 2 * ow, bottom + 2 * ow).intoArray(lanes, 0);
+                    for (int j = 0; j < half; j++) {
+                        y[yi + j] = lanes[2 * j];
+                    }
+                }
+                for (; ow < outW; ow++, yi++) {
                     int c = 2 * ow;
                     float upper = Math.max(src[top + c], src[top + c + 1]);
                     y[yi] = Math.max(Math.max(upper, src[bottom + c]), src[bottom + c + 1]);
                 }
             }
         }
+    }
+
+    /** Even lane 2j: max(max(max(x00, x01), x10), x11) of the window whose top-left is column 2j of the vector. */
+    private static FloatVector windowMaxima(float[] src, int top, int bottom) {
+        FloatVector t = FloatVector.fromArray(SPECIES, src, top);
+        FloatVector b = FloatVector.fromArray(SPECIES, src, bottom);
+        return t.lanewise(VectorOperators.MAX, t.rearrange(SWAP_PAIRS))
+                .lanewise(VectorOperators.MAX, b)
+                .lanewise(VectorOperators.MAX, b.rearrange(SWAP_PAIRS));
     }
 
     private static void maxInto(float[] src, int xBase, int stride, float[] y, int yRow, int lo, int hi) {
