@@ -2,7 +2,6 @@ package org.quantlens.calib.search;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -55,10 +54,14 @@ final class KlNcnnLevels {
     private final double[] sum;
     private final double[] dlogd;
     private final double[] binDlogd;
-    /** Per boundary k = 0 .. 129: f_k, sum(d[0..f_k)), d[f_k], phi_k, M_k (scratch, one set per worker). */
+    /**
+     * Per boundary k = 0 .. 129 (scratch, one set per worker): f_k; sum(d[0..f_k)); sum(d[0..ceil(b_k))); the shared
+     * bin's d[f_k] if b_k is not an integer, else 0; phi_k; M_k.
+     */
     private final int[] floorBin = new int[LEVELS + 2];
     private final double[] below = new double[LEVELS + 2];
-    private final double[] binMass = new double[LEVELS + 2];
+    private final double[] upTo = new double[LEVELS + 2];
+    private final double[] sharedBin = new double[LEVELS + 2];
     private final double[] phi = new double[LEVELS + 2];
     private final double[] massLeft = new double[LEVELS + 2];
 
@@ -73,7 +76,7 @@ final class KlNcnnLevels {
         for (int j = 0; j < n; j++) {
             double d = dist[j];
             this.dist[j] = d;
-            binDlogd[j] = d * Math.log(d);
+            binDlogd[j] = d * FastLog.log(d);
             sum[j + 1] = sum[j] + d;
             dlogd[j + 1] = dlogd[j] + binDlogd[j];
         }
@@ -105,26 +108,23 @@ final class KlNcnnLevels {
     double divergence(int t, float tail) {
         boundaries(t);
         double scale = (double) LEVELS / t;
-        DoubleVector acc = DoubleVector.zero(D);
+        DoubleVector levelAcc = DoubleVector.zero(D); // two sums: independent dependency chains
+        DoubleVector sharedAcc = DoubleVector.zero(D);
         for (int i = 0; i < LEVELS; i += LANES) {
             DoubleVector m1 = DoubleVector.fromArray(D, massLeft, i + 1);
             DoubleVector v = m1.sub(DoubleVector.fromArray(D, massLeft, i)).mul(scale);
             DoubleVector vNext = DoubleVector.fromArray(D, massLeft, i + 2).sub(m1).mul(scale);
-            DoubleVector phi0 = DoubleVector.fromArray(D, phi, i);
-            DoubleVector phi1 = DoubleVector.fromArray(D, phi, i + 1);
-            DoubleVector d0 = DoubleVector.fromArray(D, binMass, i);
-            DoubleVector d1 = DoubleVector.fromArray(D, binMass, i + 1);
-            DoubleVector interior = DoubleVector.fromArray(D, below, i + 1).sub(DoubleVector.fromArray(D, below, i))
-                    .sub(d0.blend(0.0, phi0.compare(VectorOperators.EQ, 0.0)));
-            VectorMask<Double> straddles = phi1.compare(VectorOperators.GT, 0.0);
-            DoubleVector shared = phi1.fma(v.sub(vNext), vNext); // phi v + (1 - phi) vNext
-            acc = interior.fma(v.lanewise(VectorOperators.LOG), acc);
-            acc = d1.blend(0.0, straddles.not()).fma(shared.lanewise(VectorOperators.LOG), acc);
+            DoubleVector phiNext = DoubleVector.fromArray(D, phi, i + 1);
+            DoubleVector interior = DoubleVector.fromArray(D, below, i + 1).sub(DoubleVector.fromArray(D, upTo, i));
+            DoubleVector shared = phiNext.fma(v.sub(vNext), vNext); // phi v + (1 - phi) vNext
+            levelAcc = interior.fma(v.lanewise(VectorOperators.LOG), levelAcc);
+            sharedAcc = DoubleVector.fromArray(D, sharedBin, i + 1).fma(shared.lanewise(VectorOperators.LOG), sharedAcc);
         }
         double lastLog = FastLog.log(lastLevelMass(t) * scale);
         float p = dist32[t - 1] + tail;
         double pLogP = dlogd[t] - binDlogd[t - 1] + (p != 0 ? p * FastLog.log(p) : 0); // ncnn skips P == 0
-        return pLogP - (acc.reduceLanes(VectorOperators.ADD) + (p - dist[t - 1]) * lastLog);
+        double pLogQ = levelAcc.add(sharedAcc).reduceLanes(VectorOperators.ADD) + (p - dist[t - 1]) * lastLog;
+        return pLogP - pLogQ;
     }
 
     /**
@@ -135,18 +135,20 @@ final class KlNcnnLevels {
     private void boundaries(int t) {
         for (int k = 0; k < LEVELS; k += LANES) {
             IntVector scaled = IntVector.fromArray(I, LEVEL_INDEX, k).mul(t);
-            scaled.lanewise(VectorOperators.ASHR, 7).intoArray(floorBin, k);
+            scaled.lanewise(VectorOperators.ASHR, 7).intoArray(floorBin, k); // / 128, as scaled >= 0
             DoubleVector frac = ((DoubleVector) scaled.and(LEVELS - 1).convertShape(VectorOperators.I2D, D, 0))
                     .mul(1.0 / LEVELS);
             DoubleVector s = DoubleVector.fromArray(D, sum, 0, floorBin, k);
-            DoubleVector d = DoubleVector.fromArray(D, dist, 0, floorBin, k);
+            DoubleVector d = DoubleVector.fromArray(D, dist, 0, floorBin, k)
+                    .blend(0.0, frac.compare(VectorOperators.EQ, 0.0));
             s.intoArray(below, k);
-            d.intoArray(binMass, k);
+            s.add(d).intoArray(upTo, k);
+            d.intoArray(sharedBin, k);
             frac.intoArray(phi, k);
             frac.fma(d, s).intoArray(massLeft, k);
         }
         below[LEVELS] = sum[t];
-        binMass[LEVELS] = 0;
+        sharedBin[LEVELS] = 0;
         phi[LEVELS] = 0;
         massLeft[LEVELS] = sum[t];
         massLeft[LEVELS + 1] = sum[t] + 1;
