@@ -29,11 +29,11 @@ import org.quantlens.exec.ExecContext;
  * Range (0, t) for non-negative data, else (-t, t).
  *
  * <p>Evaluation: ncnn's loops cost O(B) per candidate, O(B^2) in all; {@link #search} instead uses
- * {@link KlNcnnLevels} (O(128) per candidate, vectorised; about 20 times faster than the prefix-sum path for B = 2048), or
- * for B - 1 > 2^17 bins, where ncnn's float32 level boundaries stop being exact, a scalar prefix-sum evaluation.
- * Both agree with ncnn's float32 loops to within the loops' own float32 rounding (tested: 5e-5 * max(1, |KL|));
- * the curve is stored as float like ncnn's. The Vector API code is slow (~1 ms per candidate) until C2 has compiled
- * it, which takes a few searches in a fresh JVM.
+ * {@link KlNcnnLevels} (O(128) per candidate, vectorised; about 10 times faster than the prefix-sum path for
+ * B = 2048), or, for B - 1 > 2^17 bins, where ncnn's float32 level boundaries stop being exact, a scalar prefix-sum
+ * evaluation. Both agree with ncnn's float32 loops to within the loops' own float32 rounding (tested:
+ * 5e-5 * max(1, |KL|)); the curve is stored as float like ncnn's. The Vector API code is slow (up to ~1 ms per
+ * candidate) until C2 has compiled it, which takes a few searches in a fresh JVM.
  */
 public final class KlNcnn {
     private static final int TARGET_BIN = 128;

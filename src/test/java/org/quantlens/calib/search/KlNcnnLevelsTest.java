@@ -61,7 +61,8 @@ class KlNcnnLevelsTest {
             int rightLower = (int) Math.floor(end);
             double leftScale = leftUpper > start ? leftUpper - start : 0;
             double rightScale = rightLower < end ? end - rightLower : 0;
-            double q = (leftScale > 0 ? leftScale * dist[leftUpper - 1] : 0) + (rightScale > 0 ? rightScale * dist[rightLower] : 0);
+            double q = (leftScale > 0 ? leftScale * dist[leftUpper - 1] : 0)
+                    + (rightScale > 0 ? rightScale * dist[rightLower] : 0);
             double count = leftScale + rightScale;
             for (int j = leftUpper; j < rightLower; j++) {
                 q += dist[j];
@@ -148,7 +149,8 @@ class KlNcnnLevelsTest {
         for (int j = 0; j < bins; j++) {
             counts[j] = switch (shape) {
                 case 3 -> r.nextInt(4) == 0 ? r.nextInt(50) : 0;
-                case 4 -> (long) (1000 * Math.exp(-j / (10.0 + r.nextInt(60)))) + (r.nextInt(5) == 0 ? 0 : r.nextInt(3));
+                case 4 -> (long) (1000 * Math.exp(-j / (10.0 + r.nextInt(60))))
+                        + (r.nextInt(5) == 0 ? 0 : r.nextInt(3));
                 default -> r.nextInt(40) == 0 ? 10_000 + r.nextInt(100_000) : r.nextInt(20);
             };
         }

@@ -66,10 +66,12 @@ class KlNcnnTest {
     @Test
     void prefixFallbackMatchesNcnnsElementwiseLoops() {
         Histogram h = spikyGaussian(15);
-        SearchResult prefix = KlNcnn.search(h, KlNcnn.Evaluation.PREFIX, org.quantlens.exec.ExecContext.singleThreaded());
+        SearchResult prefix =
+                KlNcnn.search(h, KlNcnn.Evaluation.PREFIX, org.quantlens.exec.ExecContext.singleThreaded());
         SearchResult loops = KlNcnn.search(h, false);
         for (int c = 0; c < prefix.values().length; c++) {
-            assertEquals(loops.values()[c], prefix.values()[c], 5e-5 * Math.max(1, Math.abs(loops.values()[c])), "candidate " + c);
+            double want = loops.values()[c];
+            assertEquals(want, prefix.values()[c], 5e-5 * Math.max(1, Math.abs(want)), "candidate " + c);
         }
         assertEquals(loops.bestIndex(), prefix.bestIndex());
     }
