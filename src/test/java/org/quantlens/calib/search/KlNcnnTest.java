@@ -63,6 +63,30 @@ class KlNcnnTest {
         assertEquals(loops.range().hi(), fast.range().hi(), 0.01 * loops.range().hi());
     }
 
+    @Test
+    void prefixFallbackMatchesNcnnsElementwiseLoops() {
+        Histogram h = spikyGaussian(15);
+        SearchResult prefix =
+                KlNcnn.search(h, KlNcnn.Evaluation.PREFIX, org.quantlens.exec.ExecContext.singleThreaded());
+        SearchResult loops = KlNcnn.search(h, false);
+        for (int c = 0; c < prefix.values().length; c++) {
+            double want = loops.values()[c];
+            assertEquals(want, prefix.values()[c], 5e-5 * Math.max(1, Math.abs(want)), "candidate " + c);
+        }
+        assertEquals(loops.bestIndex(), prefix.bestIndex());
+    }
+
+    @Test
+    void fastSearchChoosesTheSameCandidateAsTheLoops() {
+        for (long seed = 12; seed < 20; seed++) {
+            Histogram h = spikyGaussian(seed);
+            SearchResult fast = KlNcnn.search(h, true);
+            SearchResult loops = KlNcnn.search(h, false);
+            assertEquals(loops.bestIndex(), fast.bestIndex(), "seed " + seed);
+            assertEquals(loops.range(), fast.range(), "seed " + seed);
+        }
+    }
+
     private static Histogram spikyGaussian(long seed) {
         Random r = new Random(seed);
         float[] x = new float[80_000];
