@@ -13,8 +13,8 @@ import org.quantlens.exec.ExecContext;
  * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
  * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A twelve
  * at a time (then six, four, one), keeping up to 12 x 2 vector accumulators in registers (24 of AVX-512's 32;
- * on MobileNetV2's 1x1 shapes 12 rows ran 20-40% faster than 6, as each loaded B vector serves more rows). The accumulators are
- * loaded from and stored back to C around each K panel, which continues the same chain; with per-row initial
+ * see {@link #BIG_ROWS}; on MobileNetV2's 1x1 shapes 12 rows ran 20-40% faster than 6, as each loaded B vector
+ * serves more rows). The accumulators are loaded from and stored back to C around each K panel, which continues the same chain; with per-row initial
  * values ({@link #multiply}, a convolution's bias) the first panel starts from those instead of reading C.
  * Panels and tail buffers are per-thread scratch ({@link KernelScratch}), so a call allocates nothing.
  * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
@@ -23,6 +23,11 @@ final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final int KC = 256;
+    /**
+     * Rows of the largest register block: 12 (24 accumulators) where 512-bit vectors come with 32 registers
+     * (AVX-512); with 256-bit vectors (AVX2: 16 registers) 24 accumulators would spill, so blocks stop at 6.
+     */
+    private static final int BIG_ROWS = VL >= 16 ? 12 : Integer.MAX_VALUE;
     /** Up to this many columns, {@link #multiplyNarrow} walks rows outermost. */
     private static final int NARROW_MAX = 4 * VL;
     /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
@@ -70,7 +75,7 @@ final class Sgemm {
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? 2 * VL : ldb;
                 int i = 0;
-                for (; i + 12 <= m; i += 12) {
+                for (; m - i >= BIG_ROWS; i += 12) {
                     block12x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (int end = i + 6 * rowsOfSix(m - i); i < end; i += 6) {
@@ -115,7 +120,7 @@ final class Sgemm {
             }
             Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
             int i = 0;
-            for (; i + 12 <= m; i += 12) {
+            for (; m - i >= BIG_ROWS; i += 12) {
                 narrowRows(12, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
             }
             for (int end = i + 6 * rowsOfSix(m - i); i < end; i += 6) {
