@@ -1,6 +1,8 @@
 package org.quantlens.exec.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
 
@@ -26,6 +28,13 @@ final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+    /**
+     * Lane i takes lane {@code 2i mod VL}: a vector's even lanes in order, once in the low half and once in the
+     * high half.
+     */
+    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(SPECIES, i -> (2 * i) % VL);
+    private static final VectorMask<Float> HIGH_HALF =
+            VectorMask.fromLong(SPECIES, (-1L << (VL / 2)) & ((1L << VL) - 1));
 
     private ConvDepthwise2d() {
     }
@@ -87,9 +96,30 @@ final class ConvDepthwise2d {
         for (int oh = 0; oh < outH; oh++) {
             sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc);
             int yRow = yOff + oh * outW;
-            for (int ow = 0; ow < outW; ow++) {
-                y[yRow + ow] = acc[ow * sw];
+            if (sw == 2 && outW >= VL) {
+                pickEven(acc, outW);
+                copy(acc, 0, y, yRow, outW);
+            } else {
+                for (int ow = 0; ow < outW; ow++) {
+                    y[yRow + ow] = acc[ow * sw];
+                }
             }
+        }
+    }
+
+    /**
+     * Stride 2: moves the even full-resolution columns {@code acc[2 * ow]} to {@code acc[ow]} for
+     * {@code ow < count}, a vector at a time: the even lanes of two vectors, each permuted to the front and to the
+     * back half ({@code EVEN_LANES}), then the low half of one blended with the high half of the other. In place is
+     * safe: block j writes {@code [j*VL, (j+1)*VL)} after reading {@code [2j*VL, (2j+2)*VL)}, and later blocks
+     * read only above that. Lanes past {@code count} (odd or stale columns) are never copied out. The reads stay
+     * inside {@code acc}: {@code 2 * roundUp(count, VL) <= roundUp(2 * count - 1, VL) + VL}.
+     */
+    private static void pickEven(float[] acc, int count) {
+        for (int j = 0; j * VL < count; j++) {
+            FloatVector lo = FloatVector.fromArray(SPECIES, acc, 2 * j * VL).rearrange(EVEN_LANES);
+            FloatVector hi = FloatVector.fromArray(SPECIES, acc, 2 * j * VL + VL).rearrange(EVEN_LANES);
+            lo.blend(hi, HIGH_HALF).intoArray(acc, j * VL);
         }
     }
 
