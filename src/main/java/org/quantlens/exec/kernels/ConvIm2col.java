@@ -10,11 +10,11 @@ import org.quantlens.exec.ExecContext;
  * result is bit-identical to "fill with bias, then {@code SgemmReference.multiplyAdd}" for any tiling and thread
  * count.
  *
- * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see
- * {@link #balancedTile}); small planes (LeNet's 8x8) are grouped several images to a tile, so the matrix product
- * has enough columns to run whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies X in place (no
- * unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after its product.
- * With few tiles (small late layers), output channels are split too, so every worker has work.
+ * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
+ * small planes (LeNet's 8x8) are grouped several images to a tile, so the matrix product has enough columns to run
+ * whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies
+ * X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after
+ * its product. With few tiles (small late layers), output channels are split too, so every worker has work.
  */
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */

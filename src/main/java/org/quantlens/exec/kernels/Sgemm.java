@@ -10,13 +10,13 @@ import org.quantlens.exec.ExecContext;
  * computed for many columns at once with {@link FloatVector#fma}. Lanes never mix, so the vector width and the
  * thread count do not change a single bit of the result.
  *
- * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
- * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A twelve
- * at a time (then six, four, one), keeping up to 12 x 2 vector accumulators in registers (24 of AVX-512's 32;
- * see {@link #BIG_ROWS}; on MobileNetV2's 1x1 shapes 12 rows ran 20-40% faster than 6, as each loaded B vector
- * serves more rows). The accumulators are loaded from and stored back to C around each K panel, which continues the same chain; with per-row initial
- * values ({@link #multiply}, a convolution's bias) the first panel starts from those instead of reading C.
- * Panels and tail buffers are per-thread scratch ({@link KernelScratch}), so a call allocates nothing.
+ * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive memory
+ * (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A twelve at a time
+ * (then six, four, one), keeping up to 12 x 2 vector accumulators in registers (24 of AVX-512's 32; see {@link
+ * #BIG_ROWS}; on MobileNetV2's 1x1 shapes 12 rows ran 20-40% faster than 6, as each loaded B vector serves more
+ * rows). The accumulators are loaded from and stored back to C around each K panel, which continues the same chain;
+ * with per-row initial values ({@link #multiply}, a convolution's bias) the first panel starts from those instead of
+ * reading C. Panels and tail buffers are per-thread scratch ({@link KernelScratch}), so a call allocates nothing.
  * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
  */
 final class Sgemm {
