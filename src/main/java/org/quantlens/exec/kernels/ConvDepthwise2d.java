@@ -1,8 +1,6 @@
 package org.quantlens.exec.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
 
@@ -10,15 +8,15 @@ import org.quantlens.exec.ExecContext;
  * Fast depthwise convolution (one input channel per group) for 1-D and 2-D inputs, any kernel, stride, dilation
  * and padding: MobileNet's 3x3 stride-1 and stride-2 layers. {@link ConvDepthwise} stays the reference.
  *
- * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}.
- * Per plane, the input is first copied into a zero-bordered plane that covers every tap (the border is zeroed
- * once per worker chunk; planes only rewrite the interior), so each tap of
- * output {@code (oh, ow)} is a plain load at a fixed offset from position {@code oh*sh*width + ow*sw}: no bounds
- * tests. A vector of consecutive full-resolution columns is then computed at once with {@link FloatVector#fma}
- * (for unit strides the rows are swept as one flat run, which also vectorises 7x7 planes), and the outputs are
- * picked out (every {@code sw}-th column). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the
- * taps in row-major order, as in the reference, except that a tap in the padding adds {@code w * 0} instead of
- * being skipped (as the im2col path of {@link ConvKernel} does).
+ * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}. Per
+ * plane, the input is first copied into a zero-bordered plane that covers every tap (the border is zeroed once per
+ * worker chunk; planes only rewrite the interior), so each tap of output {@code (oh, ow)} is a plain load at a fixed
+ * offset from position {@code oh*sh*width + ow*sw}: no bounds tests. A vector of consecutive full-resolution columns
+ * is then computed at once with {@link FloatVector#fma} (for unit strides the rows are swept as one flat run, which
+ * also vectorises 7x7 planes), and the outputs are picked out (every {@code sw}-th column; stride 2 by {@link
+ * EvenLanes}). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in
+ * the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of
+ * {@link ConvKernel} does).
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -28,13 +26,6 @@ final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final FloatVector ZERO = FloatVector.zero(SPECIES);
-    /**
-     * Lane i takes lane {@code 2i mod VL}: a vector's even lanes in order, once in the low half and once in the
-     * high half.
-     */
-    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(SPECIES, i -> (2 * i) % VL);
-    private static final VectorMask<Float> HIGH_HALF =
-            VectorMask.fromLong(SPECIES, (-1L << (VL / 2)) & ((1L << VL) - 1));
 
     private ConvDepthwise2d() {
     }
@@ -97,29 +88,12 @@ final class ConvDepthwise2d {
             sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc);
             int yRow = yOff + oh * outW;
             if (sw == 2 && outW >= VL) {
-                pickEven(acc, outW);
-                copy(acc, 0, y, yRow, outW);
+                EvenLanes.pick(acc, 0, y, yRow, outW);
             } else {
                 for (int ow = 0; ow < outW; ow++) {
                     y[yRow + ow] = acc[ow * sw];
                 }
             }
-        }
-    }
-
-    /**
-     * Stride 2: moves the even full-resolution columns {@code acc[2 * ow]} to {@code acc[ow]} for
-     * {@code ow < count}, a vector at a time: the even lanes of two vectors, each permuted to the front and to the
-     * back half ({@code EVEN_LANES}), then the low half of one blended with the high half of the other. In place is
-     * safe: block j writes {@code [j*VL, (j+1)*VL)} after reading {@code [2j*VL, (2j+2)*VL)}, and later blocks
-     * read only above that. Lanes past {@code count} (odd or stale columns) are never copied out. The reads stay
-     * inside {@code acc}: {@code 2 * roundUp(count, VL) <= roundUp(2 * count - 1, VL) + VL}.
-     */
-    private static void pickEven(float[] acc, int count) {
-        for (int j = 0; j * VL < count; j++) {
-            FloatVector lo = FloatVector.fromArray(SPECIES, acc, 2 * j * VL).rearrange(EVEN_LANES);
-            FloatVector hi = FloatVector.fromArray(SPECIES, acc, 2 * j * VL + VL).rearrange(EVEN_LANES);
-            lo.blend(hi, HIGH_HALF).intoArray(acc, j * VL);
         }
     }
 
