@@ -75,7 +75,7 @@ final class Im2col {
             for (int r = 0; r < rowsSpanned; r++) {
                 int ih = r - padTop;
                 if (ih >= 0 && ih < inH && c0 < c1) {
-                    System.arraycopy(x, plane + ih * inW + c0, padded, r * width + c0 + padLeft, c1 - c0);
+                    copyShortRow(x, plane + ih * inW + c0, padded, r * width + c0 + padLeft, c1 - c0);
                 }
             }
             for (int kh = 0; kh < kernel[1]; kh++) {
