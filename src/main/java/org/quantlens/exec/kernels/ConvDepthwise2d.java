@@ -212,6 +212,10 @@ final class ConvDepthwise2d {
             int hi = Math.max(lo, Math.min(width, padLeft + inW));
             int r0 = Math.max(0, padTop);
             int r1 = Math.min(rows, padTop + inH);
+            if (hi == lo) {
+                // The window never reaches the input columns (padding wider than the plane): nothing to copy.
+                return;
+            }
             for (int r = r0; r < r1; r++) {
                 int src = xOff + (r - padTop) * inW - padLeft + lo;
                 int dst = r * width + lo;
