@@ -8,14 +8,15 @@ import org.quantlens.exec.ExecContext;
  * Fast depthwise convolution (one input channel per group) for 1-D and 2-D inputs, any kernel, stride, dilation
  * and padding: MobileNet's 3x3 stride-1 and stride-2 layers. {@link ConvDepthwise} stays the reference.
  *
- * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}.
- * Per plane, the input is first copied into a zero-bordered plane that covers every tap, so each tap of
- * output {@code (oh, ow)} is a plain load at a fixed offset from position {@code oh*sh*width + ow*sw}: no bounds
- * tests. A vector of consecutive full-resolution columns is then computed at once with {@link FloatVector#fma}
- * (for unit strides the rows are swept as one flat run, which also vectorises 7x7 planes), and the outputs are
- * picked out (every {@code sw}-th column). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the
- * taps in row-major order, as in the reference, except that a tap in the padding adds {@code w * 0} instead of
- * being skipped (as the im2col path of {@link ConvKernel} does).
+ * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}. Per
+ * plane, the input is first copied into a zero-bordered plane that covers every tap (the border is zeroed once per
+ * worker chunk; planes only rewrite the interior), so each tap of output {@code (oh, ow)} is a plain load at a fixed
+ * offset from position {@code oh*sh*width + ow*sw}: no bounds tests. A vector of consecutive full-resolution columns
+ * is then computed at once with {@link FloatVector#fma} (for unit strides the rows are swept as one flat run, which
+ * also vectorises 7x7 planes), and the outputs are picked out (every {@code sw}-th column; stride 2 by {@link
+ * EvenLanes}). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in
+ * the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of
+ * {@link ConvKernel} does).
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -24,6 +25,7 @@ import org.quantlens.exec.ExecContext;
 final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
 
     private ConvDepthwise2d() {
     }
@@ -46,11 +48,13 @@ final class ConvDepthwise2d {
         ctx.parallelFor(batch * m, cost, (start, end) -> {
             float[] padded = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_PLANE, layout.paddedSize());
             float[] acc = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_ROWS, layout.sweep() + VL);
+            // Every plane writes the same interior cells, so the border and slack are zeroed once per chunk.
+            java.util.Arrays.fill(padded, 0, layout.paddedSize(), 0f);
             for (int plane = start; plane < end; plane++) {
                 int n = plane / m;
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
-                layout.fillPadded(x, xOff, padded);
+                layout.copyInterior(x, xOff, padded);
                 plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume());
                 clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
@@ -66,8 +70,16 @@ final class ConvDepthwise2d {
         int sw = g.stride()[2];
         if (sh == 1 && sw == 1) {
             sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc);
+            int planeEnd = yOff + outH * outW;
             for (int oh = 0; oh < outH; oh++) {
-                copy(acc, oh * layout.width(), y, yOff + oh * outW, outW);
+                int yRow = yOff + oh * outW;
+                if (outW <= VL && yRow + VL <= planeEnd) {
+                    // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
+                    // plane, which are rewritten afterwards.
+                    FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
+                } else {
+                    copy(acc, oh * layout.width(), y, yRow, outW);
+                }
             }
             return;
         }
@@ -75,8 +87,12 @@ final class ConvDepthwise2d {
         for (int oh = 0; oh < outH; oh++) {
             sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc);
             int yRow = yOff + oh * outW;
-            for (int ow = 0; ow < outW; ow++) {
-                y[yRow + ow] = acc[ow * sw];
+            if (sw == 2 && outW >= VL) {
+                EvenLanes.pick(acc, 0, y, yRow, outW);
+            } else {
+                for (int ow = 0; ow < outW; ow++) {
+                    y[yRow + ow] = acc[ow * sw];
+                }
             }
         }
     }
@@ -183,33 +199,36 @@ final class ConvDepthwise2d {
             return rows * width + 2 * VL;
         }
 
-        /** Copies input plane {@code xOff} into {@code padded}, zeros in the border and the slack. */
-        void fillPadded(float[] x, int xOff, float[] padded) {
+        /**
+         * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
+         * The border and the slack are never written here, so they stay as the caller zeroed them.
+         */
+        void copyInterior(float[] x, int xOff, float[] padded) {
             int inH = g.in()[1];
             int inW = g.in()[2];
             int padTop = g.padBegin()[1];
             int padLeft = g.padBegin()[2];
             int lo = Math.max(0, padLeft);
             int hi = Math.max(lo, Math.min(width, padLeft + inW));
-            for (int r = 0; r < rows; r++) {
-                int ih = r - padTop;
-                int dst = r * width;
-                if (ih < 0 || ih >= inH) {
-                    for (int c = 0; c < width; c++) {
-                        padded[dst + c] = 0f;
-                    }
-                    continue;
-                }
-                int src = xOff + ih * inW - padLeft;
-                for (int c = 0; c < lo; c++) {
-                    padded[dst + c] = 0f;
-                }
-                copy(x, src + lo, padded, dst + lo, hi - lo);
-                for (int c = hi; c < width; c++) {
-                    padded[dst + c] = 0f;
+            int r0 = Math.max(0, padTop);
+            int r1 = Math.min(rows, padTop + inH);
+            if (hi == lo) {
+                // The window never reaches the input columns (padding wider than the plane): nothing to copy.
+                return;
+            }
+            for (int r = r0; r < r1; r++) {
+                int src = xOff + (r - padTop) * inW - padLeft + lo;
+                int dst = r * width + lo;
+                if (hi - lo <= VL && src + VL <= x.length) {
+                    // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
+                    // store at hi. That store reaches at most into later rows (rewritten afterwards, or border,
+                    // which must be zero) and stays inside the plane's slack of 2 vectors.
+                    FloatVector.fromArray(SPECIES, x, src).intoArray(padded, dst);
+                    ZERO.intoArray(padded, r * width + hi);
+                } else {
+                    copy(x, src, padded, dst, hi - lo);
                 }
             }
-            java.util.Arrays.fill(padded, rows * width, paddedSize(), 0f);
         }
     }
 }

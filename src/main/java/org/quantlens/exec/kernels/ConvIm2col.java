@@ -10,11 +10,11 @@ import org.quantlens.exec.ExecContext;
  * result is bit-identical to "fill with bias, then {@code SgemmReference.multiplyAdd}" for any tiling and thread
  * count.
  *
- * <p>Tiling: large planes are cut into tiles of {@value #TILE} output positions; small planes (LeNet's 8x8)
- * are grouped several images to a tile, so the matrix product has enough columns to run whole vectors, and the
- * tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies X in place (no
- * unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after its product.
- * With few tiles (small late layers), output channels are split too, so every worker has work.
+ * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
+ * small planes (LeNet's 8x8) are grouped several images to a tile, so the matrix product has enough columns to run
+ * whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies
+ * X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after
+ * its product. With few tiles (small late layers), output channels are split too, so every worker has work.
  */
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */
@@ -32,8 +32,9 @@ final class ConvIm2col {
         int outVol = g.outVolume();
         boolean pointwise = isPointwise(g);
         // Narrower tiles for very deep kernels keep the im2col buffer (k x tile) at most 4M floats.
-        int tile = Math.max(1, Math.min(Math.min(TILE, outVol), (1 << 22) / Math.max(1, k)));
-        int images = pointwise || outVol >= TILE ? 1 : Math.max(1, Math.min(batch, tile / outVol));
+        int widest = Math.max(1, Math.min(Math.min(TILE, outVol), (1 << 22) / Math.max(1, k)));
+        int images = pointwise || outVol >= TILE ? 1 : Math.max(1, Math.min(batch, widest / outVol));
+        int tile = images > 1 ? widest : balancedTile(outVol, widest, batch * group, ctx.threads());
         Plan plan = new Plan(g, k, channels, cPerGroup, m, mPerGroup, group, clamp, tile, images, pointwise,
                 (outVol + tile - 1) / tile, (batch + images - 1) / images, batch);
         int baseTasks = plan.imageBlocks() * group * plan.tiles();
@@ -55,6 +56,33 @@ final class ConvIm2col {
                 }
             }
         });
+    }
+
+    /**
+     * The tile width for {@code outVol} output positions per plane, at most {@code widest}: whole vectors wide, and
+     * when the planes ({@code planes} = images x groups) are fewer than the threads, as many tiles of about equal
+     * width as a multiple of the thread count allows, so the workers' contiguous chunks of tiles get about equal work
+     * (784 positions on 2 threads: 4 tiles of 208/208/208/160 instead of 256/256/256/16, which gave one worker
+     * 512 and the other 272 columns). With one thread this still avoids a last sliver of a tile.
+     */
+    static int balancedTile(int outVol, int widest, int planes, int threads) {
+        int tiles = (outVol + widest - 1) / widest;
+        int workers = planes >= threads ? 1 : threads;
+        if (tiles < workers) {
+            // Fewer tiles than workers: the caller splits output channels instead.
+            return widest;
+        }
+        tiles = (tiles + workers - 1) / workers * workers;
+        int width = (outVol + tiles - 1) / tiles;
+        int first = Math.min(widest, (width + 15) / 16 * 16);
+        // Rounding up to whole 16-float vectors (AVX-512) can drop the tile count below a multiple of the workers
+        // (3585 positions: 16 tiles of 225 -> 240 wide -> 15 tiles); then narrower tiles, down to half as wide.
+        for (int w = first; w >= 16 && 2 * w >= first; w -= 16) {
+            if (((outVol + w - 1) / w) % workers == 0) {
+                return w;
+            }
+        }
+        return first;
     }
 
     /** The fixed shape of one call: geometry, matrix sizes and tiling. */

@@ -75,7 +75,7 @@ final class Im2col {
             for (int r = 0; r < rowsSpanned; r++) {
                 int ih = r - padTop;
                 if (ih >= 0 && ih < inH && c0 < c1) {
-                    System.arraycopy(x, plane + ih * inW + c0, padded, r * width + c0 + padLeft, c1 - c0);
+                    copyShortRow(x, plane + ih * inW + c0, padded, r * width + c0 + padLeft, c1 - c0);
                 }
             }
             for (int kh = 0; kh < kernel[1]; kh++) {
@@ -139,13 +139,18 @@ final class Im2col {
                 hi = ow1;
             }
             // Plain loops, not Arrays.fill / System.arraycopy: segments are one output row (often under 16
-            // elements), where the call overhead of those would dominate.
+            // elements), where the call overhead of those would dominate. Long stride-2 runs (MobileNet's first
+            // layer) pick whole vectors.
             int src = plane + (id * in[1] + ih) * in[2] + shift;
             for (int ow = ow0; ow < lo; ow++) {
                 col[dst + ow] = 0f;
             }
-            for (int ow = lo; ow < hi; ow++) {
-                col[dst + ow] = x[src + ow * stride];
+            if (stride == 2 && hi - lo >= 16) {
+                EvenLanes.pick(x, src + lo * 2, col, dst + lo, hi - lo);
+            } else {
+                for (int ow = lo; ow < hi; ow++) {
+                    col[dst + ow] = x[src + ow * stride];
+                }
             }
             for (int ow = hi; ow < ow1; ow++) {
                 col[dst + ow] = 0f;

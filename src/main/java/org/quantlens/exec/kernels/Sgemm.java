@@ -3,6 +3,7 @@ package org.quantlens.exec.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.kernels.SgemmBlocks.Rows;
 
 /**
  * Fast single-precision {@code C += A * B} (row-major panels, BLAS-style offsets and leading dimensions), bit-exact
@@ -10,18 +11,31 @@ import org.quantlens.exec.ExecContext;
  * computed for many columns at once with {@link FloatVector#fma}. Lanes never mix, so the vector width and the
  * thread count do not change a single bit of the result.
  *
- * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive
- * memory (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A six
- * at a time (then four, then one), keeping up to 6 x 2 vector accumulators in registers. The accumulators are
- * loaded from and stored back to C around each K panel, which continues the same chain; with per-row initial
- * values ({@link #multiply}, a convolution's bias) the first panel starts from those instead of reading C.
- * Panels and tail buffers are per-thread scratch ({@link KernelScratch}), so a call allocates nothing.
- * The last columns (fewer than one vector) run through zero-padded copies (see {@code narrowTail}).
+ * <p>Blocking: K is cut into panels of {@value #KC}; a {@code KC x 2*VL} slice of B is copied to consecutive memory
+ * (when at least 8 rows will reuse it) and stays in L1 while micro-kernels walk down the rows of A twelve at a time
+ * (then six, four, one), keeping up to 12 x 2 vector accumulators in registers (24 of AVX-512's 32; see {@link
+ * #BIG_ROWS}; on MobileNetV2's 1x1 shapes 12 rows ran 20-40% faster than 6, as each loaded B vector serves more
+ * rows; the blocks are in {@link SgemmBlocks}). The accumulators are loaded from and stored back to C around each K
+ * panel, which continues the same chain; with per-row initial values ({@link #multiply}, a convolution's bias) the
+ * first panel starts from those instead of reading C. Panels and tail buffers are per-thread scratch ({@link
+ * KernelScratch}), so a call allocates nothing. The last columns (fewer than one vector) run through zero-padded
+ * copies (see {@code narrowTail}).
  */
 final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final int KC = 256;
+    /**
+     * Rows of the largest register block: 12 (24 accumulators) where 512-bit vectors come with 32 registers
+     * (AVX-512); with 256-bit vectors (AVX2: 16 registers) 24 accumulators would spill, so blocks stop at 6.
+     */
+    private static final int BIG_ROWS = VL >= 16 ? 12 : Integer.MAX_VALUE;
+    /**
+     * Twelve-row blocks only for K panels at least this deep: with very short K (MobileNetV2's 24 -> 144 channel
+     * 1x1 layer) the block is mostly stores, and inside the model, where C is not in cache, twelve rows stored at
+     * once ran about 25% slower than six (best of 100 runs, back to back); in isolation they were faster.
+     */
+    private static final int BIG_MIN_K = 32;
     /** Up to this many columns, {@link #multiplyNarrow} walks rows outermost. */
     private static final int NARROW_MAX = 4 * VL;
     /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
@@ -69,14 +83,17 @@ final class Sgemm {
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? 2 * VL : ldb;
                 int i = 0;
-                for (int sixes = rowsOfSix(m); i < 6 * sixes; i += 6) {
-                    block6x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                for (; kc >= BIG_MIN_K && m - i >= BIG_ROWS; i += 12) {
+                    SgemmBlocks.block12x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                }
+                for (int end = i + 6 * rowsOfSix(m - i); i < end; i += 6) {
+                    SgemmBlocks.block6x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    block4x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
+                    SgemmBlocks.block4x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j, ldc);
                 }
                 for (; i < m; i++) {
-                    block1x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j);
+                    SgemmBlocks.block1x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j);
                 }
             }
             for (; j + VL <= n; j += VL) {
@@ -102,7 +119,7 @@ final class Sgemm {
                                        int ldb, float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
         int nPad = (n + VL - 1) / VL * VL;
         float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * nPad);
-        float[] tile = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, 6 * nPad);
+        float[] tile = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, 12 * nPad);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             for (int p = 0; p < kc; p++) {
@@ -111,7 +128,10 @@ final class Sgemm {
             }
             Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
             int i = 0;
-            for (int sixes = rowsOfSix(m); i < 6 * sixes; i += 6) {
+            for (; kc >= BIG_MIN_K && m - i >= BIG_ROWS; i += 12) {
+                narrowRows(12, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+            }
+            for (int end = i + 6 * rowsOfSix(m - i); i < end; i += 6) {
                 narrowRows(6, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
             }
             for (; i + 4 <= m; i += 4) {
@@ -123,7 +143,7 @@ final class Sgemm {
         }
     }
 
-    /** Rows {@code [i, i + h)} (h = 6, 4 or 1) of a narrow product, through the scratch tile. */
+    /** Rows {@code [i, i + h)} (h = 12, 6, 4 or 1) of a narrow product, through the scratch tile. */
     private static void narrowRows(int h, int i, int kc, int n, int nPad, Rows rows, float[] panel, float[] tile,
                                    float[] c, int c0, int ldc) {
         if (rows.init() == null) {
@@ -134,12 +154,14 @@ final class Sgemm {
         }
         int j = 0;
         for (; j + 2 * VL <= nPad; j += 2 * VL) {
-            if (h == 6) {
-                block6x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            if (h == 12) {
+                SgemmBlocks.block12x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+            } else if (h == 6) {
+                SgemmBlocks.block6x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
             } else if (h == 4) {
-                block4x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
+                SgemmBlocks.block4x2(kc, rows, i, panel, j, nPad, tile, j, nPad);
             } else {
-                block1x2(kc, rows, i, panel, j, nPad, tile, j);
+                SgemmBlocks.block1x2(kc, rows, i, panel, j, nPad, tile, j);
             }
         }
         if (j < nPad) {
@@ -164,31 +186,10 @@ final class Sgemm {
                                         int c0, int ldc) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            block4x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc, ldc);
+            SgemmBlocks.block4x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc, ldc);
         }
         for (; i < m; i++) {
-            block1x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc);
-        }
-    }
-
-    /**
-     * The A operand of one K panel ({@code a[aStart + i * lda + p]} is row i, step p) and where each row's chain
-     * starts: at {@code init[initOff + i]} when {@code init} is non-null, else at the current C.
-     */
-    private record Rows(float[] a, int aStart, int lda, float[] init, int initOff) {
-        int row(int i) {
-            return aStart + i * lda;
-        }
-
-        /** The same rows starting at row {@code i} (row 0 of the result is row i here). */
-        Rows shifted(int i) {
-            return new Rows(a, aStart + i * lda, lda, init, initOff + i);
-        }
-
-        /** The starting accumulator of row i at C offset {@code ci}. */
-        FloatVector start(int i, float[] c, int ci) {
-            return init == null ? FloatVector.fromArray(SPECIES, c, ci)
-                    : FloatVector.broadcast(SPECIES, init[initOff + i]);
+            SgemmBlocks.block1x1(kc, rows, i, bs, b0, bStride, c, c0 + i * ldc);
         }
     }
 
@@ -253,156 +254,5 @@ final class Sgemm {
                 multiplyAdd(i1 - i0, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc);
             });
         }
-    }
-
-    /** Six rows by two vectors: 12 accumulators, 2 B loads and 6 broadcasts per 12 fused multiply-adds. */
-    private static void block6x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
-                                 float[] c, int c0, int ldc) {
-        float[] a = rows.a();
-        int a0 = rows.row(i);
-        int lda = rows.lda();
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
-        FloatVector r00 = rows.start(i, c, c0);
-        FloatVector r01 = rows.start(i, c, c0 + VL);
-        FloatVector r10 = rows.start(i + 1, c, c0 + ldc);
-        FloatVector r11 = rows.start(i + 1, c, c0 + ldc + VL);
-        FloatVector r20 = rows.start(i + 2, c, c0 + 2 * ldc);
-        FloatVector r21 = rows.start(i + 2, c, c0 + 2 * ldc + VL);
-        FloatVector r30 = rows.start(i + 3, c, c0 + 3 * ldc);
-        FloatVector r31 = rows.start(i + 3, c, c0 + 3 * ldc + VL);
-        FloatVector r40 = rows.start(i + 4, c, c0 + 4 * ldc);
-        FloatVector r41 = rows.start(i + 4, c, c0 + 4 * ldc + VL);
-        FloatVector r50 = rows.start(i + 5, c, c0 + 5 * ldc);
-        FloatVector r51 = rows.start(i + 5, c, c0 + 5 * ldc + VL);
-        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-            r00 = x.fma(b0, r00);
-            r01 = x.fma(b1, r01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
-            r10 = x.fma(b0, r10);
-            r11 = x.fma(b1, r11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
-            r20 = x.fma(b0, r20);
-            r21 = x.fma(b1, r21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
-            r30 = x.fma(b0, r30);
-            r31 = x.fma(b1, r31);
-            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
-            r40 = x.fma(b0, r40);
-            r41 = x.fma(b1, r41);
-            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
-            r50 = x.fma(b0, r50);
-            r51 = x.fma(b1, r51);
-        }
-        r00.intoArray(c, c0);
-        r01.intoArray(c, c0 + VL);
-        r10.intoArray(c, c0 + ldc);
-        r11.intoArray(c, c0 + ldc + VL);
-        r20.intoArray(c, c0 + 2 * ldc);
-        r21.intoArray(c, c0 + 2 * ldc + VL);
-        r30.intoArray(c, c0 + 3 * ldc);
-        r31.intoArray(c, c0 + 3 * ldc + VL);
-        r40.intoArray(c, c0 + 4 * ldc);
-        r41.intoArray(c, c0 + 4 * ldc + VL);
-        r50.intoArray(c, c0 + 5 * ldc);
-        r51.intoArray(c, c0 + 5 * ldc + VL);
-    }
-
-    private static void block4x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
-                                 float[] c, int c0, int ldc) {
-        float[] a = rows.a();
-        int a0 = rows.row(i);
-        int a1 = a0 + rows.lda();
-        int a2 = a1 + rows.lda();
-        int a3 = a2 + rows.lda();
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        FloatVector r00 = rows.start(i, c, c0);
-        FloatVector r01 = rows.start(i, c, c0 + VL);
-        FloatVector r10 = rows.start(i + 1, c, c1);
-        FloatVector r11 = rows.start(i + 1, c, c1 + VL);
-        FloatVector r20 = rows.start(i + 2, c, c2);
-        FloatVector r21 = rows.start(i + 2, c, c2 + VL);
-        FloatVector r30 = rows.start(i + 3, c, c3);
-        FloatVector r31 = rows.start(i + 3, c, c3 + VL);
-        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bs, bi + VL);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
-            r00 = x0.fma(b0, r00);
-            r01 = x0.fma(b1, r01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
-            r10 = x1.fma(b0, r10);
-            r11 = x1.fma(b1, r11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
-            r20 = x2.fma(b0, r20);
-            r21 = x2.fma(b1, r21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
-            r30 = x3.fma(b0, r30);
-            r31 = x3.fma(b1, r31);
-        }
-        r00.intoArray(c, c0);
-        r01.intoArray(c, c0 + VL);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + VL);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + VL);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + VL);
-    }
-
-    private static void block1x2(int kc, Rows rows, int i, float[] bs, int bStart, int bStride, float[] c, int c0) {
-        float[] a = rows.a();
-        int a0 = rows.row(i);
-        FloatVector r0 = rows.start(i, c, c0);
-        FloatVector r1 = rows.start(i, c, c0 + VL);
-        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-            r0 = x.fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
-            r1 = x.fma(FloatVector.fromArray(SPECIES, bs, bi + VL), r1);
-        }
-        r0.intoArray(c, c0);
-        r1.intoArray(c, c0 + VL);
-    }
-
-    private static void block4x1(int kc, Rows rows, int i, float[] bs, int bStart, int bStride,
-                                 float[] c, int c0, int ldc) {
-        float[] a = rows.a();
-        int a0 = rows.row(i);
-        int a1 = a0 + rows.lda();
-        int a2 = a1 + rows.lda();
-        int a3 = a2 + rows.lda();
-        FloatVector r0 = rows.start(i, c, c0);
-        FloatVector r1 = rows.start(i + 1, c, c0 + ldc);
-        FloatVector r2 = rows.start(i + 2, c, c0 + 2 * ldc);
-        FloatVector r3 = rows.start(i + 3, c, c0 + 3 * ldc);
-        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, bs, bi);
-            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, r0);
-            r1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, r1);
-            r2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, r2);
-            r3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, r3);
-        }
-        r0.intoArray(c, c0);
-        r1.intoArray(c, c0 + ldc);
-        r2.intoArray(c, c0 + 2 * ldc);
-        r3.intoArray(c, c0 + 3 * ldc);
-    }
-
-    private static void block1x1(int kc, Rows rows, int i, float[] bs, int bStart, int bStride, float[] c, int c0) {
-        float[] a = rows.a();
-        int a0 = rows.row(i);
-        FloatVector r0 = rows.start(i, c, c0);
-        for (int p = 0, bi = bStart; p < kc; p++, bi += bStride) {
-            r0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(FloatVector.fromArray(SPECIES, bs, bi), r0);
-        }
-        r0.intoArray(c, c0);
     }
 }

@@ -111,6 +111,20 @@ class ConvDepthwise2dTest {
     }
 
     @Test
+    void windowsLyingWhollyInThePaddingGiveTheBias() {
+        // Pads wider than the plane: some output rows and columns (or all) see only padding; nothing may be
+        // copied out of bounds and those outputs are the bias plus w * 0 taps.
+        Random rnd = new Random(12);
+        int[] one = {1, 1};
+        assertMatchesReference(rnd, 1, 3, 1, 2, 3, new int[] {1, 1}, new int[] {1, 1}, one, new int[] {5, 20},
+                new int[] {4, 18}, ExecContext.singleThreaded());
+        assertMatchesReference(rnd, 1, 2, 1, 3, 2, new int[] {3, 3}, new int[] {2, 2}, one, new int[] {6, 30},
+                new int[] {6, 30}, ExecContext.singleThreaded());
+        assertMatchesReference(rnd, 2, 2, 2, 14, 14, new int[] {3, 3}, one, one, new int[] {1, 17},
+                new int[] {1, 17}, ExecContext.withThreads(2));
+    }
+
+    @Test
     void threeByThreeOnesSumTheZeroPaddedWindow() {
         // 3x3 input 1..9, all-ones kernel, pad 1, bias 0: the centre output is 45, the corner 1+2+4+5 = 12.
         ConvGeometry g = ConvGeometry.of(new int[] {3, 3}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},

@@ -1,6 +1,8 @@
 package org.quantlens.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -76,6 +78,32 @@ class ConvIm2colTest {
         // Pointwise: X multiplied in place.
         assertMatches(rnd, 2, 24, 20, 1, 17, 19, 1, 1, 0, ExecContext.withThreads(2));
         assertMatches(rnd, 3, 24, 20, 2, 7, 7, 1, 1, 0, ExecContext.singleThreaded());
+    }
+
+    @Test
+    void balancedTilesCoverThePlaneInWholeVectorsAndSplitEvenlyOverTwoWorkers() {
+        for (int outVol = 1; outVol <= 13_000; outVol += 7) {
+            int tile = ConvIm2col.balancedTile(outVol, Math.min(ConvIm2col.TILE, outVol), 1, 2);
+            int tiles = (outVol + tile - 1) / tile;
+            assertTrue(tile <= ConvIm2col.TILE && (tile % 16 == 0 || tile == Math.min(ConvIm2col.TILE, outVol)),
+                    "outVol " + outVol + " tile " + tile);
+            if (tiles >= 2) {
+                // ExecContext.parallelFor gives the first worker ceil(tiles / 2) contiguous tiles.
+                int first = Math.min(outVol, (tiles + 1) / 2 * tile);
+                int second = outVol - first;
+                assertTrue(first - second <= 16 * tiles, "outVol " + outVol + ": " + first + " vs " + second);
+            }
+        }
+        // 28x28 on two workers: 4 tiles of 208 (416 vs 368 columns), not 256 x 3 + 16 (512 vs 272).
+        assertEquals(208, ConvIm2col.balancedTile(784, 256, 1, 2));
+    }
+
+    @Test
+    void unevenBalancedTilesOnThreeThreadsMatchThePerImageDefinition() {
+        Random rnd = new Random(9);
+        // 3 threads, one plane: tile counts rounded up to a multiple of 3, last tiles shorter than the others.
+        assertMatches(rnd, 1, 6, 10, 1, 33, 31, 1, 1, 0, ExecContext.withThreads(3));
+        assertMatches(rnd, 1, 5, 7, 1, 45, 41, 3, 1, 1, ExecContext.withThreads(3));
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.quantlens.tensor.Tensor;
 /**
  * A profiling aid, not a test or a benchmark: times {@link ConvKernel} alone on typical MobileNetV2 and LeNet layer
  * shapes (best of many calls, so machine load shows less) and prints the multiply-add rate. Run its main with
- * {@code --add-modules jdk.incubator.vector}; arguments: threads (default 1).
+ * {@code --add-modules jdk.incubator.vector}; arguments: threads (default 1), then an optional
+ * filter on the printed layer description.
  */
 final class ConvLayerProfile {
     private ConvLayerProfile() {
@@ -25,9 +26,17 @@ final class ConvLayerProfile {
             {1, 96, 112, 112, 96, 3, 2, 96}, {1, 96, 56, 56, 24, 1, 1, 1}, {1, 144, 56, 56, 144, 3, 1, 144},
             {1, 384, 14, 14, 384, 3, 1, 384}, {1, 64, 14, 14, 384, 1, 1, 1}, {1, 960, 7, 7, 960, 3, 1, 960},
             {1, 960, 7, 7, 160, 1, 1, 1}, {1, 320, 7, 7, 1280, 1, 1, 1},
-            {64, 1, 28, 28, 8, 5, 1, 1}, {64, 8, 14, 14, 16, 5, 1, 1}};
+            {1, 144, 56, 56, 144, 3, 2, 144}, {1, 192, 28, 28, 192, 3, 2, 192}, {1, 576, 14, 14, 576, 3, 2, 576},
+            {1, 24, 56, 56, 144, 1, 1, 1}, {1, 144, 56, 56, 24, 1, 1, 1}, {1, 32, 112, 112, 16, 1, 1, 1},
+            {1, 576, 14, 14, 96, 1, 1, 1}, {1, 160, 7, 7, 960, 1, 1, 1},
+            {64, 1, 28, 28, 8, 5, 1, 1}, {64, 8, 14, 14, 16, 5, 1, 1}, {64, 1, 16, 16, 16, 3, 1, 1},
+            {64, 16, 8, 8, 32, 3, 1, 1}};
+        // Optional second argument: only layers whose description contains it, e.g. "3, 2," for stride-2 3x3.
+        String filter = args.length > 1 ? args[1] : "";
         for (int[] l : layers) {
-            profile(l, ctx);
+            if (java.util.Arrays.toString(l).contains(filter)) {
+                profile(l, ctx);
+            }
         }
     }
 

@@ -35,6 +35,25 @@ class Im2colTest {
         }
     }
 
+    @Test
+    void longStrideTwoRowsAreTheInputUnderEachTap() {
+        // MobileNet's first layer: rows of 16+ stride-2 outputs take the vector pick; widths around whole vectors,
+        // both pads, whole and partial tiles, the last channel's last row at the very end of X.
+        Random rnd = new Random(4);
+        for (int inW : new int[] {31, 32, 33, 34, 63, 64, 65, 97, 224}) {
+            for (int pad = 0; pad <= 1; pad++) {
+                int[] in = {1, 5, inW};
+                int[] out = {1, (5 + 2 * pad - 3) / 2 + 1, (inW + 2 * pad - 3) / 2 + 1};
+                ConvGeometry g = ConvGeometry.of(in, new int[] {1, 3, 3}, new int[] {1, 2, 2}, new int[] {1, 1, 1},
+                        new int[] {0, pad, pad}, new int[] {0, pad, pad}, out);
+                int outVol = g.outVolume();
+                checkUnfold(g, 3, 0, outVol);
+                int j0 = rnd.nextInt(outVol);
+                checkUnfold(g, 3, j0, j0 + 1 + rnd.nextInt(outVol - j0));
+            }
+        }
+    }
+
     private static void checkUnfold(ConvGeometry g, int channels, int j0, int j1) {
         float[] x = new float[channels * g.inVolume()];
         for (int i = 0; i < x.length; i++) {

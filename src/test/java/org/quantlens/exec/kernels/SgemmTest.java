@@ -31,7 +31,10 @@ class SgemmTest {
         Random rnd = new Random(7);
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 32, 9}, {7, 33, 300}, {9, 70, 513}, {16, 17, 1}, {5, 100, 0},
             {6, 50, 20}, {5, 24, 300}, {4, 8, 3}, {13, 49, 600}, {8, 40, 9}, {32, 64, 144}, {14, 49, 30},
-            {160, 49, 960}, {20, 1, 300}, {8, 17, 5}, {11, 65, 40}};
+            {160, 49, 960}, {20, 1, 300}, {8, 17, 5}, {11, 65, 40},
+            // Twelve-row blocks followed by every remainder (6, 4+4, 6+4, 1s), wide and narrow (<= 4 vectors).
+            {12, 40, 16}, {24, 100, 30}, {26, 70, 9}, {30, 33, 300}, {32, 64, 20}, {34, 49, 40}, {29, 7, 513},
+            {96, 256, 16}, {37, 200, 24}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -55,7 +58,8 @@ class SgemmTest {
         // C = rowInit + A*B must equal "fill each row of C with its value, then C += A*B" bit for bit, also when
         // K spans several panels (only the first starts from the row value) and C holds garbage beforehand.
         Random rnd = new Random(17);
-        int[][] shapes = {{1, 1, 1}, {8, 33, 5}, {32, 64, 144}, {14, 49, 600}, {7, 100, 0}, {20, 17, 257}};
+        int[][] shapes = {{1, 1, 1}, {8, 33, 5}, {32, 64, 144}, {14, 49, 600}, {7, 100, 0}, {20, 17, 257},
+            {36, 49, 300}, {29, 130, 260}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];

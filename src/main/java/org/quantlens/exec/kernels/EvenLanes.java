@@ -1,0 +1,41 @@
+package org.quantlens.exec.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stride-2 picking for the convolution kernels: {@code dst[to + i] = src[from + 2 * i]} for {@code i < count}, a
+ * vector at a time. The even lanes of two consecutive source vectors are permuted to the low and to the high half
+ * of a vector ({@code EVEN_LANES}) and the halves blended. A pure copy: every value moves unchanged.
+ */
+final class EvenLanes {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = SPECIES.length();
+    /** Lane i takes lane {@code 2i mod VL}: a vector's even lanes in order, in the low half and in the high half. */
+    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(SPECIES, i -> (2 * i) % VL);
+    private static final VectorMask<Float> HIGH_HALF =
+            VectorMask.fromLong(SPECIES, (-1L << (VL / 2)) & ((1L << VL) - 1));
+
+    private EvenLanes() {
+    }
+
+    /**
+     * Copies {@code count} values from every second position of {@code src}. Whole vectors are written only where
+     * all their lanes belong to the result and read only inside {@code src}; the rest goes one value at a time.
+     * {@code src == dst} with {@code to <= from} is allowed (a block is read before it is written, and later blocks
+     * read only above what earlier ones wrote).
+     */
+    static void pick(float[] src, int from, float[] dst, int to, int count) {
+        int i = 0;
+        for (; i + VL <= count && from + 2 * i + 2 * VL <= src.length; i += VL) {
+            FloatVector lo = FloatVector.fromArray(SPECIES, src, from + 2 * i).rearrange(EVEN_LANES);
+            FloatVector hi = FloatVector.fromArray(SPECIES, src, from + 2 * i + VL).rearrange(EVEN_LANES);
+            lo.blend(hi, HIGH_HALF).intoArray(dst, to + i);
+        }
+        for (; i < count; i++) {
+            dst[to + i] = src[from + 2 * i];
+        }
+    }
+}
