@@ -51,7 +51,11 @@ class CalibrationWorkflowTest {
     }
 
     @AfterEach
-    void removeNode() throws Exception {
+    void stopAutosaveAndRemoveNode() throws Exception {
+        // the autosave writes beside the model on its own thread: stop it and wait for a write in progress, or it
+        // can land in the temporary folder while JUnit deletes it
+        vm.setAutosave(false);
+        vm.flushProject();
         node.removeNode();
     }
 

@@ -69,7 +69,11 @@ class MainViewFxTest {
     }
 
     @AfterEach
-    void removeNode() throws Exception {
+    void stopAutosaveAndRemoveNode() throws Exception {
+        // the autosave writes the project file beside the model on its own thread, debounced: stop it and wait for
+        // a write in progress, or it can land in the temporary folder while JUnit deletes it
+        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> vm.setAutosave(false)));
+        vm.flushProject();
         node.removeNode();
     }
 
