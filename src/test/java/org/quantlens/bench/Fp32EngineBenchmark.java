@@ -5,9 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,11 +24,7 @@ import org.quantlens.exec.Engine;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.ir.Model;
-import org.quantlens.onnx.OnnxReader;
 import org.quantlens.onnx.OnnxWriter;
-import org.quantlens.tensor.Batching;
-import org.quantlens.tensor.Npy;
-import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -61,21 +55,9 @@ public class Fp32EngineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Model m;
-        Tensor input;
-        if (model.equals("mobilenetv2")) {
-            m = MobileNetV2Model.build(42);
-            float[] x = new float[3 * 224 * 224];
-            SplittableRandom r = new SplittableRandom(7);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (r.nextDouble() * 2 - 1);
-            }
-            input = Tensor.ofFloats(Shape.of(1, 3, 224, 224), x);
-        } else {
-            Path dir = Path.of(System.getProperty("quantlens.shared", "../shared"), "reference", model);
-            m = OnnxReader.read(dir.resolve("model.onnx"));
-            input = Batching.slice(Npy.read(dir.resolve("test.npy")), 0, 64);
-        }
+        BenchModels bench = BenchModels.load(model);
+        Model m = bench.model();
+        Tensor input = bench.input();
         String inputName = m.graph().inputNames().get(0);
         engine = new Engine(m, KernelRegistry.standard(), ExecContext.withThreads(threads));
         feeds = Map.of(inputName, input);

@@ -1,20 +1,14 @@
 package org.quantlens.bench;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.quantlens.exec.Engine;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.ir.Model;
 import org.quantlens.ir.Node;
-import org.quantlens.onnx.OnnxReader;
-import org.quantlens.tensor.Batching;
-import org.quantlens.tensor.Npy;
-import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
 
 /**
@@ -34,21 +28,9 @@ public final class NodeTimingProfile {
         String model = args.length > 0 ? args[0] : "mobilenetv2";
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        Model m;
-        Tensor input;
-        if (model.equals("mobilenetv2")) {
-            m = MobileNetV2Model.build(42);
-            float[] x = new float[3 * 224 * 224];
-            SplittableRandom r = new SplittableRandom(7);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (r.nextDouble() * 2 - 1);
-            }
-            input = Tensor.ofFloats(Shape.of(1, 3, 224, 224), x);
-        } else {
-            Path dir = Path.of(System.getProperty("quantlens.shared", "../shared"), "reference", model);
-            m = OnnxReader.read(dir.resolve("model.onnx"));
-            input = Batching.slice(Npy.read(dir.resolve("test.npy")), 0, 64);
-        }
+        BenchModels bench = BenchModels.load(model);
+        Model m = bench.model();
+        Tensor input = bench.input();
         Engine engine = new Engine(m, KernelRegistry.standard(), ExecContext.withThreads(threads));
         Map<String, Tensor> feeds = Map.of(m.graph().inputNames().get(0), input);
         Map<String, String> producer = new LinkedHashMap<>();
