@@ -61,4 +61,26 @@ class ConvClampTest {
         ConvClamp.NONE.apply(same, 0, 2);
         assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(same[0]));
     }
+
+    @Test
+    void vectorPathEqualsTheScalarFormulaIncludingSignedZerosInfinitiesAndNaN() {
+        float[] specials = {-0f, 0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 6f, -1e-30f};
+        java.util.Random rnd = new java.util.Random(3);
+        float[] x = new float[1003];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(4) == 0 ? specials[rnd.nextInt(specials.length)] : (float) rnd.nextGaussian() * 5;
+        }
+        for (ConvClamp c : new ConvClamp[] {new ConvClamp(0f, Float.POSITIVE_INFINITY), new ConvClamp(0f, 6f),
+            new ConvClamp(-0f, 0f), new ConvClamp(-1f, Float.MAX_VALUE)}) {
+            float[] v = null;
+            for (int rep = 0; rep < 2000; rep++) { // long enough for the JIT to compile the vector loop
+                v = x.clone();
+                c.apply(v, 1, x.length - 2);
+            }
+            for (int i = 0; i < x.length; i++) {
+                float expected = i == 0 || i == x.length - 1 ? x[i] : Math.min(c.max(), Math.max(x[i], c.min()));
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(v[i]), c + " at " + i);
+            }
+        }
+    }
 }
