@@ -35,6 +35,7 @@ import org.quantlens.tensor.AtomicFiles;
 import org.quantlens.tensor.InvalidInputException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -75,6 +76,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--bits", defaultValue = "8", description = "Activation bits, 2..16 (default ${DEFAULT-VALUE}).")
     int bits;
 
+    @Mixin
+    MethodTuning tuning;
+
     @Option(names = "--weight-bits", defaultValue = "8", description = "Weight bits, 2..16 (default ${DEFAULT-VALUE}).")
     int weightBits;
 
@@ -103,17 +107,6 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Samples per engine batch (default ${DEFAULT-VALUE}); ema depends on it.")
     int batch;
 
-    @Option(names = "--ema-constant", defaultValue = "0.01", description = "ema averaging constant (default ${DEFAULT-VALUE}).")
-    double emaConstant;
-
-    @Option(names = "--suppress-zero-spike",
-            description = "kl-tensorrt: count the zero bin like its neighbour first (NVIDIA pytorch-quantization), "
-                    + "so a ReLU's spike of zeros does not pull the threshold down.")
-    boolean suppressZeroSpike;
-
-    @Option(names = "--percentile", defaultValue = "99.999", description = "Percentile for --method percentile (default ${DEFAULT-VALUE}).")
-    double percentile;
-
     @Option(names = "--out", paramLabel = "T.json", description = "Write the table here (else print it).")
     Path out;
 
@@ -136,7 +129,7 @@ final class CalibrateCommand implements Callable<Integer> {
         QuantScheme s = MethodArgs.scheme(scheme);
         QuantSpec activations = MethodArgs.spec(s, bits, "--bits");
         QuantSpec weights = weightSpec(MethodArgs.spec(QuantScheme.INT8_SYMMETRIC, weightBits, "--weight-bits"));
-        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile, suppressZeroSpike);
+        RangeOptions options = tuning.options(m, scheme, bits);
         CalibrationRun.Options runOptions = runOptions(m);
         Model model = OnnxReader.read(modelPath);
         Engine engine = Engine.load(model);
@@ -189,10 +182,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (bins < 8 || bins % 4 != 0 || bins > 1 << 20) {
             throw new InvalidInputException("--bins must be a multiple of 4 in 8.." + (1 << 20) + ", got " + bins);
         }
-        if (!(emaConstant >= 0 && emaConstant <= 1)) {
-            throw new InvalidInputException("--ema-constant must be in [0, 1], got " + emaConstant);
-        }
-        return CalibrationRun.Options.of(m).withBatchSize(batch).withBins(bins).withEmaConstant(emaConstant);
+        return CalibrationRun.Options.of(m).withBatchSize(batch).withBins(bins).withEmaConstant(tuning.emaConstant());
     }
 
     private int checkLimit() {

@@ -21,6 +21,7 @@ import org.quantlens.tensor.Npy;
 import org.quantlens.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,22 +67,14 @@ final class RangeCommand implements Callable<Integer> {
     @Option(names = "--bits", defaultValue = "8", description = "Bits, 2..16 (default ${DEFAULT-VALUE}).")
     int bits;
 
-    @Option(names = "--suppress-zero-spike",
-            description = "kl-tensorrt: count the zero bin like its neighbour first (NVIDIA pytorch-quantization), "
-                    + "so a ReLU's spike of zeros does not pull the threshold down.")
-    boolean suppressZeroSpike;
-
-    @Option(names = "--percentile", defaultValue = "99.999", description = "Percentile (default ${DEFAULT-VALUE}).")
-    double percentile;
+    @Mixin
+    MethodTuning tuning;
 
     @Option(names = "--bins", defaultValue = "2048", description = "Histogram bins for --npy (default ${DEFAULT-VALUE}).")
     int bins;
 
     @Option(names = "--batch", defaultValue = "16", description = "Samples per batch for --npy (default ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--ema-constant", defaultValue = "0.01", description = "ema averaging constant (default ${DEFAULT-VALUE}).")
-    double emaConstant;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -90,7 +83,7 @@ final class RangeCommand implements Callable<Integer> {
     public Integer call() {
         RangeMethod m = MethodArgs.method(method);
         QuantSpec qspec = MethodArgs.spec(MethodArgs.scheme(scheme), bits, "--bits");
-        RangeOptions options = MethodArgs.options(m, scheme, bits, percentile, suppressZeroSpike);
+        RangeOptions options = tuning.options(m, scheme, bits);
         List<String> warnings = new ArrayList<>();
         Map<String, Object> doc = source.npy != null ? fromNpy(m, qspec, options, warnings)
                 : fromHistograms(m, options, warnings);
@@ -152,16 +145,13 @@ final class RangeCommand implements Callable<Integer> {
         if (bins < 8 || bins % 4 != 0 || bins > 1 << 20) {
             throw new InvalidInputException("--bins must be a multiple of 4 in 8.." + (1 << 20) + ", got " + bins);
         }
-        if (!(emaConstant >= 0 && emaConstant <= 1)) {
-            throw new InvalidInputException("--ema-constant must be in [0, 1], got " + emaConstant);
-        }
         Tensor x = Npy.read(source.npy).toFloat32();
         if (x.size() == 0) {
             throw InvalidInputException.of(source.npy.getFileName(), "holds no values");
         }
         int samples = x.rank() == 0 ? 1 : x.shape().dim(0);
         CalibrationRun.Options o = CalibrationRun.Options.of(m).withBatchSize(batch).withBins(bins)
-                .withEmaConstant(emaConstant);
+                .withEmaConstant(tuning.emaConstant());
         ActivationStatistics s = CalibrationRun.observeArray(source.npy.getFileName().toString(), x.floats(),
                 samples, o);
         SearchResult r = s.range(m, options);
