@@ -1,7 +1,6 @@
 package org.quantlens.runtime.fast;
 
 import org.quantlens.exec.ExecContext;
-import org.quantlens.exec.KernelException;
 import org.quantlens.exec.OpKernel;
 import org.quantlens.quant.QuantParams;
 import org.quantlens.runtime.reference.Requantizer;
@@ -81,18 +80,11 @@ public final class QGemmKernel implements OpKernel {
     public Tensor[] compute(Tensor[] inputs, ExecContext ctx) {
         Tensor in = inputs[0];
         int[] d = in.shape().dims();
-        if (matMul ? d.length < 2 : d.length != 2) {
-            throw new KernelException("A has shape " + in.shape() + ", expected " + (matMul ? "rank >= 2" : "2-D"));
-        }
-        int kIn = transA ? d[0] : d[d.length - 1];
-        if (kIn != k) {
-            throw new KernelException("A " + in.shape() + " has K = " + kIn + ", B has K = " + k);
-        }
+        int rows = org.quantlens.runtime.reference.QGemmKernel.rowsOfA(in, k, transA, matMul);
         int shift = Codes.shiftOf(in);
         if (!usable) {
             return reference.compute(inputs, ctx);
         }
-        int rows = transA ? d[1] : leadingRows(d);
         int[] outDims = transA ? new int[] {d[1], n} : d.clone();
         outDims[outDims.length - 1] = n;
         Codes.Output out = new Codes.Output(requant, y, Shape.of(outDims));
@@ -132,14 +124,5 @@ public final class QGemmKernel implements OpKernel {
             }
             rowSum[r] = sum;
         }
-    }
-
-    /** The product of all dims but the last (MatMul's batch and M). */
-    private static int leadingRows(int[] d) {
-        long r = 1;
-        for (int i = 0; i < d.length - 1; i++) {
-            r *= d[i];
-        }
-        return Math.toIntExact(r);
     }
 }

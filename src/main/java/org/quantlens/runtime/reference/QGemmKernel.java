@@ -63,14 +63,7 @@ public final class QGemmKernel implements OpKernel {
     public Tensor[] compute(Tensor[] inputs, ExecContext ctx) {
         Tensor in = inputs[0];
         int[] d = in.shape().dims();
-        if (matMul ? d.length < 2 : d.length != 2) {
-            throw new KernelException("A has shape " + in.shape() + ", expected " + (matMul ? "rank >= 2" : "2-D"));
-        }
-        int kIn = transA ? d[0] : d[d.length - 1];
-        if (kIn != k) {
-            throw new KernelException("A " + in.shape() + " has K = " + kIn + ", B has K = " + k);
-        }
-        int rows = transA ? d[1] : leadingRows(d);
+        int rows = rowsOfA(in, k, transA, matMul);
         int[] q = QuantTensors.codes(in);
         int[] out = new int[rows * n];
         int za = a.zeroPoint();
@@ -96,6 +89,22 @@ public final class QGemmKernel implements OpKernel {
         }
         return new Tensor[] {requant == null ? Tensor.ofInts(Shape.of(outDims), out)
                 : QuantTensors.fromCodes(out, Shape.of(outDims), y)};
+    }
+
+    /**
+     * The rows of A's product with B ([K, N]) after checking A's shape: 2-D for Gemm ([M, K], or [K, M] with
+     * transA), rank >= 2 for MatMul (every dim but the last is a row); KernelException naming the shape otherwise.
+     */
+    public static int rowsOfA(Tensor in, int k, boolean transA, boolean matMul) {
+        int[] d = in.shape().dims();
+        if (matMul ? d.length < 2 : d.length != 2) {
+            throw new KernelException("A has shape " + in.shape() + ", expected " + (matMul ? "rank >= 2" : "2-D"));
+        }
+        int kIn = transA ? d[0] : d[d.length - 1];
+        if (kIn != k) {
+            throw new KernelException("A " + in.shape() + " has K = " + kIn + ", B has K = " + k);
+        }
+        return transA ? d[1] : leadingRows(d);
     }
 
     /** The product of all dims but the last (MatMul's batch and M). */
