@@ -8,6 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * columns over one K panel, keeping the block's accumulators in registers. Every element is the fused multiply-add
  * chain {@code start, +a[i][0]*b[0][j], +a[i][1]*b[1][j], ...} in increasing p, so all blocks give the same bits as
  * {@link SgemmReference}; they differ only in how many B loads and A broadcasts each multiply-add costs.
+ *
+ * <p>The blocks are spelled out row by row on purpose: each accumulator must be its own local variable for C2 to
+ * keep it in a register (an array of vectors, or a loop over rows, makes the Vector API box them), so the
+ * repetition between block sizes is the price of the register blocking, not shared logic to factor out.
  */
 final class SgemmBlocks {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
