@@ -10,7 +10,9 @@ import org.quantlens.calib.CalibrationTable.WeightEntry;
 import org.quantlens.calib.search.Range;
 import org.quantlens.calib.search.RangeMethod;
 import org.quantlens.calib.search.RangeOptions;
+import org.quantlens.calib.search.SearchBatch;
 import org.quantlens.calib.search.SearchResult;
+import org.quantlens.exec.ExecContext;
 import org.quantlens.quant.PerChannelQuantParams;
 import org.quantlens.quant.QuantParams;
 import org.quantlens.quant.QuantSpec;
@@ -55,11 +57,25 @@ public final class CalibrationTables {
         }
     }
 
+    /** {@link #build(CalibrationStatistics, Spec, ExecContext)} on the calling thread. */
     public static Result build(CalibrationStatistics stats, Spec spec) {
+        return build(stats, spec, ExecContext.singleThreaded());
+    }
+
+    /**
+     * The table for {@code spec}: the activations' range searches run in parallel over {@code ctx} (one tensor per
+     * worker at a time, {@link SearchBatch}), then entries and warnings are assembled in tensor order, so the table
+     * and the warnings are identical for any thread count.
+     */
+    public static Result build(CalibrationStatistics stats, Spec spec, ExecContext ctx) {
         List<String> warnings = new ArrayList<>();
         Map<String, TensorEntry> entries = new LinkedHashMap<>();
-        for (ActivationStatistics a : stats.activations().values()) {
-            entries.put(a.name(), activation(a, spec, warnings));
+        List<ActivationStatistics> activations = List.copyOf(stats.activations().values());
+        SearchResult[] ranges = SearchBatch.run(activations.size(), ctx,
+                i -> activations.get(i).range(spec.method(), spec.options()));
+        for (int i = 0; i < activations.size(); i++) {
+            ActivationStatistics a = activations.get(i);
+            entries.put(a.name(), activation(a, ranges[i], spec, warnings));
         }
         for (WeightStatistics w : stats.weights().values()) {
             if (!w.finite()) {
@@ -76,8 +92,9 @@ public final class CalibrationTables {
         return new Result(table, warnings);
     }
 
-    static ActivationEntry activation(ActivationStatistics a, Spec spec, List<String> warnings) {
-        SearchResult r = a.range(spec.method(), spec.options());
+    /** The entry of activation {@code a} whose search for {@code spec.method()} gave {@code r}. */
+    private static ActivationEntry activation(ActivationStatistics a, SearchResult r, Spec spec,
+                                              List<String> warnings) {
         r.warnings().forEach(w -> warnings.add("tensor " + a.name() + ": " + w));
         if (a.nonFiniteCount() > 0) {
             warnings.add("tensor " + a.name() + ": " + a.nonFiniteCount() + " NaN/Inf values were left out of the "

@@ -148,7 +148,8 @@ final class CalibrateCommand implements Callable<Integer> {
             stats = CalibrationRun.run(engine, source, runOptions, new ConsoleProgress("calibrate"), token);
             CalibrationTables.Result result = CalibrationTables.build(stats, new CalibrationTables.Spec(m, options,
                     activations, weights, granularity == null || !granularity.perTensor,
-                    new CalibrationTable.ModelRef(modelPath.getFileName().toString(), sha256(modelPath))));
+                    new CalibrationTable.ModelRef(modelPath.getFileName().toString(), sha256(modelPath))),
+                    engine.context());
             result.warnings().forEach(w -> err("warning: " + w));
             if (m == RangeMethod.EMA) {
                 err("note: ema ranges depend on the batch size (" + stats.batchSize() + " samples per update, "

@@ -122,4 +122,36 @@ class CalibrationTablesTest {
             assertTrue(checked > 0);
         }
     }
+
+    /**
+     * The searches run in parallel but the table and its warnings come out in tensor order: identical to the
+     * single-threaded build for every method, including a constant tensor's warning.
+     */
+    @Test
+    void parallelBuildEqualsSingleThreadedBuildForEveryMethod() {
+        java.util.Random r = new java.util.Random(11);
+        Map<String, ActivationStatistics> acts = new java.util.LinkedHashMap<>();
+        CalibrationRun.Options options = CalibrationRun.Options.all().withBatchSize(4);
+        for (int t = 0; t < 6; t++) {
+            float[] x = new float[8 * 500];
+            for (int i = 0; i < x.length; i++) {
+                double g = r.nextGaussian() * (t + 1);
+                x[i] = t == 5 ? 2.5f : (float) (t % 2 == 0 ? Math.max(0, g) : g);
+            }
+            acts.put("act" + t, CalibrationRun.observeArray("act" + t, x, 8, options));
+        }
+        CalibrationStatistics stats = new CalibrationStatistics(acts, Map.of(), 8, 4, options);
+        for (RangeMethod m : new RangeMethod[] {RangeMethod.KL_NCNN, RangeMethod.KL_TENSORRT,
+                RangeMethod.KL_ONNXRUNTIME, RangeMethod.PERCENTILE, RangeMethod.MSE, RangeMethod.EMA}) {
+            CalibrationTables.Spec spec = new CalibrationTables.Spec(m, RangeOptions.DEFAULT, U8, S8, true,
+                    new CalibrationTable.ModelRef("m.onnx", ""));
+            CalibrationTables.Result one = CalibrationTables.build(stats, spec);
+            CalibrationTables.Result two = CalibrationTables.build(stats, spec,
+                    org.quantlens.exec.ExecContext.withThreads(2));
+            assertEquals(one.table(), two.table(), m.cliName());
+            assertEquals(one.warnings(), two.warnings(), m.cliName());
+            assertEquals(List.copyOf(acts.keySet()), List.copyOf(two.table().tensors().keySet()), m.cliName());
+            assertTrue(two.warnings().stream().anyMatch(w -> w.contains("act5")), m.cliName() + " " + two.warnings());
+        }
+    }
 }

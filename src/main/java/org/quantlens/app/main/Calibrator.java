@@ -90,7 +90,8 @@ public final class Calibrator {
             stats = CalibrationRun.run(engine, source, CalibrationRun.Options.all().withBatchSize(BATCH), progress,
                     token);
         }
-        return new Result(stats, CalibrationTables.build(stats, settings.tableSpec(modelRef(modelFile))), settings);
+        return new Result(stats, CalibrationTables.build(stats, settings.tableSpec(modelRef(modelFile)),
+                engine.context()), settings);
     }
 
     /** The table of the weights alone (no data yet), so a table can be exported or saved before calibration. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -31,7 +32,9 @@ import org.quantlens.calib.ActivationStatistics;
 import org.quantlens.calib.CalibrationTable;
 import org.quantlens.calib.search.RangeMethod;
 import org.quantlens.calib.search.RangeOptions;
+import org.quantlens.calib.search.SearchBatch;
 import org.quantlens.calib.search.SearchResult;
+import org.quantlens.exec.ExecContext;
 import org.quantlens.formats.TableFormat;
 import org.quantlens.formats.TableFormats;
 import org.quantlens.ir.Model;
@@ -59,6 +62,8 @@ public final class MainViewModel {
 
     private final AppPreferences prefs;
     private final LatestTaskRunner runner;
+    /** Workers for searching all tensors at once (idle daemon threads end on their own). */
+    private final ExecContext searchWorkers = ExecContext.defaultContext();
     private final LayerBrowserViewModel layers = new LayerBrowserViewModel();
     private final HistogramViewModel histogram;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "QuantLens");
@@ -238,11 +243,22 @@ public final class MainViewModel {
         }
         RangeOptions o = HistogramViewModel.optionsFor(layers.specProperty().get());
         runner.submit((token, monitor) -> {
+            // Progress goes out from the submitting thread only (it searches too): a view-model test's UI executor
+            // runs listeners on whichever thread reports.
+            Thread reporter = Thread.currentThread();
+            AtomicInteger done = new AtomicInteger();
+            SearchResult[] found = SearchBatch.run(rows.size(), searchWorkers, i -> {
+                token.throwIfCancelled();
+                SearchResult r = rows.get(i).calibration().range(m, o);
+                int n = done.incrementAndGet();
+                if (Thread.currentThread() == reporter) {
+                    monitor.progress(n, rows.size(), m.cliName() + " search, " + n + " of " + rows.size() + " tensors");
+                }
+                return r;
+            });
             Map<TensorRow, SearchResult> out = new LinkedHashMap<>();
             for (int i = 0; i < rows.size(); i++) {
-                token.throwIfCancelled();
-                monitor.progress(i, rows.size(), m.cliName() + " search, tensor " + (i + 1) + " of " + rows.size());
-                out.put(rows.get(i), rows.get(i).calibration().range(m, o));
+                out.put(rows.get(i), found[i]);
             }
             return out;
         }, results -> {
