@@ -2,6 +2,7 @@ package org.quantlens.calib;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.quantlens.calib.search.MovingAverageMinMax;
 import org.quantlens.calib.search.Percentile;
 import org.quantlens.calib.search.RangeMethod;
@@ -49,27 +50,35 @@ public final class ActivationStatistics {
     }
 
     /**
-     * First pass: one engine batch of this tensor. The independent collectors run in parallel on the engine's
-     * workers when the tensor is large enough to pay for the hand-off; the data is not kept.
+     * First pass: one engine batch of this tensor. One scan of the batch (min, max, min |x|, NaN/Inf counts) feeds
+     * both histograms and the moving average; then the independent collectors run in parallel on the engine's
+     * workers when the tensor is large enough to pay for the hand-off (a lone collector gets the workers itself);
+     * the data is not kept.
      */
     void observe(float[] data, int samples, ExecContext ctx) {
-        List<Runnable> tasks = new ArrayList<>(4);
-        tasks.add(() -> {
-            histogram.add(data);
+        HistogramBinning.Scan scan = HistogramBinning.scan(data, 0, data.length, ctx);
+        batchExtremes(scan);
+        List<Consumer<ExecContext>> tasks = new ArrayList<>(3);
+        tasks.add(c -> {
+            histogram.add(data, scan, c);
             perSample(data, samples);
         });
-        tasks.add(() -> batchExtremes(data));
         if (absHistogram != null) {
-            tasks.add(() -> absHistogram.add(data));
+            tasks.add(c -> absHistogram.add(data, scan, c));
         }
         if (torch != null) {
-            tasks.add(() -> torch.observe(data));
+            tasks.add(c -> torch.observe(data));
         }
-        ctx.parallelFor(tasks.size(), data.length, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                tasks.get(i).run();
-            }
-        });
+        if (tasks.size() == 1) {
+            tasks.get(0).accept(ctx);
+        } else {
+            ExecContext one = ExecContext.singleThreaded();
+            ctx.parallelFor(tasks.size(), data.length, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    tasks.get(i).accept(one);
+                }
+            });
+        }
         batches++;
     }
 
@@ -89,21 +98,14 @@ public final class ActivationStatistics {
         }
     }
 
-    /** Batch min/max for the moving average, and min |x| for ONNX Runtime's |x| histogram edges. */
-    private void batchExtremes(float[] data) {
-        float bmin = Float.POSITIVE_INFINITY;
-        float bmax = Float.NEGATIVE_INFINITY;
-        float amin = absMin;
-        for (float v : data) {
-            if (v - v == 0) { // finite
-                bmin = Math.min(bmin, v);
-                bmax = Math.max(bmax, v);
-                amin = Math.min(amin, Math.abs(v));
-            }
-        }
-        absMin = amin;
-        if (bmin <= bmax) {
-            ema.update(bmin, bmax);
+    /**
+     * Batch min/max of the finite values for the moving average, and min |x| for ONNX Runtime's |x| histogram
+     * edges (each a Math.min/max fold over the finite values, from the scan).
+     */
+    private void batchExtremes(HistogramBinning.Scan scan) {
+        absMin = Math.min(absMin, scan.absMin());
+        if (scan.min() <= scan.max()) {
+            ema.update(scan.min(), scan.max());
         }
     }
 

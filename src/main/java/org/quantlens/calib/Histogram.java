@@ -190,7 +190,15 @@ public final class Histogram {
      * identical to the single-threaded one (integer counts, exact min/max), whatever the thread count.
      */
     public void add(float[] data, int offset, int length, ExecContext ctx) {
-        HistogramBinning.Scan scan = HistogramBinning.scan(data, offset, offset + length, ctx);
+        add(data, offset, length, HistogramBinning.scan(data, offset, offset + length, ctx), ctx);
+    }
+
+    /** Adds the whole of {@code data}, whose {@link HistogramBinning#scan} is {@code scan} (made once, shared). */
+    void add(float[] data, HistogramBinning.Scan scan, ExecContext ctx) {
+        add(data, 0, data.length, scan, ctx);
+    }
+
+    private void add(float[] data, int offset, int length, HistogramBinning.Scan scan, ExecContext ctx) {
         nan += scan.nan();
         posInf += scan.posInf();
         negInf += scan.negInf();

@@ -2,6 +2,7 @@ package org.quantlens.calib;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,7 @@ class HistogramBinningTest {
             int from = v.length == 0 ? 0 : r.nextInt(v.length);
             float min = Float.POSITIVE_INFINITY;
             float max = Float.NEGATIVE_INFINITY;
+            float absMin = Float.POSITIVE_INFINITY;
             long nan = 0;
             long pos = 0;
             long neg = 0;
@@ -153,15 +155,39 @@ class HistogramBinningTest {
                 } else {
                     min = Math.min(min, v[i]);
                     max = Math.max(max, v[i]);
+                    absMin = Math.min(absMin, Math.abs(v[i]));
                 }
             }
-            HistogramBinning.Scan s = HistogramBinning.scan(v, from, v.length);
-            assertEquals(Float.floatToRawIntBits(min), Float.floatToRawIntBits(s.min()));
-            assertEquals(Float.floatToRawIntBits(max), Float.floatToRawIntBits(s.max()));
-            assertEquals(nan, s.nan());
-            assertEquals(pos, s.posInf());
-            assertEquals(neg, s.negInf());
+            HistogramBinning.Scan expected = new HistogramBinning.Scan(min, max, absMin, nan, pos, neg);
+            assertSameScan(expected, HistogramBinning.scan(v, from, v.length));
+            assertSameScan(expected, HistogramBinning.scanScalar(v, from, v.length));
+            assertSameScan(expected, HistogramBinning.scanVectors(v, from, v.length));
         }
+    }
+
+    /** Bit for bit: a fold of Math.min/max tells -0.0 from +0.0. */
+    private static void assertSameScan(HistogramBinning.Scan expected, HistogramBinning.Scan actual) {
+        assertEquals(Float.floatToRawIntBits(expected.min()), Float.floatToRawIntBits(actual.min()), "min");
+        assertEquals(Float.floatToRawIntBits(expected.max()), Float.floatToRawIntBits(actual.max()), "max");
+        assertEquals(Float.floatToRawIntBits(expected.absMin()), Float.floatToRawIntBits(actual.absMin()), "absMin");
+        assertEquals(expected.nan(), actual.nan(), "NaN");
+        assertEquals(expected.posInf(), actual.posInf(), "+Inf");
+        assertEquals(expected.negInf(), actual.negInf(), "-Inf");
+    }
+
+    @Test
+    void scanOfAnEmptyOrAllSpecialRangeFindsNoFiniteValue() {
+        float[] v = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.NaN};
+        for (HistogramBinning.Scan s : new HistogramBinning.Scan[] {HistogramBinning.scanScalar(v, 0, v.length),
+                HistogramBinning.scanVectors(v, 0, v.length), HistogramBinning.scanScalar(v, 2, 2),
+                HistogramBinning.scanVectors(new float[64], 10, 10)}) {
+            assertTrue(s.min() > s.max(), s.toString());
+            assertEquals(Float.POSITIVE_INFINITY, s.absMin(), s.toString());
+        }
+        HistogramBinning.Scan all = HistogramBinning.scanScalar(v, 0, v.length);
+        assertEquals(2, all.nan());
+        assertEquals(1, all.posInf());
+        assertEquals(1, all.negInf());
     }
 
     @Test
