@@ -19,7 +19,8 @@ import org.quantlens.exec.kernels.SgemmBlocks.Rows;
  * panel, which continues the same chain; with per-row initial values ({@link #multiply}, a convolution's bias) the
  * first panel starts from those instead of reading C. Panels and tail buffers are per-thread scratch ({@link
  * KernelScratch}), so a call allocates nothing. The last columns (fewer than one vector) run through zero-padded
- * copies (see {@code narrowTail}).
+ * copies (see {@code narrowTail}). In a fresh JVM the first products run on {@link SgemmWarmUp}'s plain loops
+ * (same chains, same bits) until the vector code's warm-up is worth paying.
  */
 final class Sgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -63,6 +64,10 @@ final class Sgemm {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[rowInitOff + i]);
                 }
             }
+            return;
+        }
+        if (SgemmWarmUp.PROCESS.take((long) m * n * k)) {
+            SgemmWarmUp.multiply(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
             return;
         }
         if (n <= NARROW_MAX && m >= 8) {
