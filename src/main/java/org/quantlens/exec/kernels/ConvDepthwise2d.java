@@ -26,6 +26,8 @@ final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+    /** Multiply-adds on plain loops in a fresh JVM before the vector sweeps take over ({@link VectorWarmUp}). */
+    private static final VectorWarmUp WARM_UP = VectorWarmUp.of(200_000_000L);
 
     private ConvDepthwise2d() {
     }
@@ -42,6 +44,16 @@ final class ConvDepthwise2d {
      */
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int mPerGroup, ExecContext ctx) {
+        long work = (long) batch * channels * mPerGroup * g.outVolume() * g.kernelVolume();
+        run(g, x, w, bias, clamp, y, batch, channels, mPerGroup, ctx, WARM_UP.take(work));
+    }
+
+    /**
+     * {@link #run} with the sweeps and copies as plain loops ({@code plain}: the same fused multiply-add chains,
+     * so the same bits) or with vectors.
+     */
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
+                    int channels, int mPerGroup, ExecContext ctx, boolean plain) {
         int m = channels * mPerGroup;
         Layout layout = Layout.of(g);
         long cost = (long) g.outVolume() * g.kernelVolume();
@@ -54,8 +66,8 @@ final class ConvDepthwise2d {
                 int n = plane / m;
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
-                layout.copyInterior(x, xOff, padded);
-                plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume());
+                layout.copyInterior(x, xOff, padded, plain);
+                plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume(), plain);
                 clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
         });
@@ -63,17 +75,17 @@ final class ConvDepthwise2d {
 
     /** One plane: sweeps (flat, or one output row at a time) and picks the outputs into {@code y}. */
     private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                              float[] acc, float[] y, int yOff) {
+                              float[] acc, float[] y, int yOff, boolean plain) {
         int outH = g.out()[1];
         int outW = g.out()[2];
         int sh = g.stride()[1];
         int sw = g.stride()[2];
         if (sh == 1 && sw == 1) {
-            sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc);
+            sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
             int planeEnd = yOff + outH * outW;
             for (int oh = 0; oh < outH; oh++) {
                 int yRow = yOff + oh * outW;
-                if (outW <= VL && yRow + VL <= planeEnd) {
+                if (!plain && outW <= VL && yRow + VL <= planeEnd) {
                     // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
                     // plane, which are rewritten afterwards.
                     FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
@@ -85,9 +97,9 @@ final class ConvDepthwise2d {
         }
         int span = (outW - 1) * sw + 1;
         for (int oh = 0; oh < outH; oh++) {
-            sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc);
+            sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc, plain);
             int yRow = yOff + oh * outW;
-            if (sw == 2 && outW >= VL) {
+            if (!plain && sw == 2 && outW >= VL) {
                 EvenLanes.pick(acc, 0, y, yRow, outW);
             } else {
                 for (int ow = 0; ow < outW; ow++) {
@@ -113,7 +125,11 @@ final class ConvDepthwise2d {
      * {@code i < count} (rounded up to whole vectors; the padded plane has a vector of slack).
      */
     private static void sweep(float[] padded, int base, int count, int[] tapOffsets, float[] w, int wOff,
-                              float initial, float[] acc) {
+                              float initial, float[] acc, boolean plain) {
+        if (plain) {
+            sweepPlain(padded, base, count, tapOffsets, w, wOff, initial, acc);
+            return;
+        }
         if (tapOffsets.length == 9) {
             sweep9(padded, base, count, tapOffsets, w, wOff, initial, acc);
             return;
@@ -126,6 +142,19 @@ final class ConvDepthwise2d {
                         .fma(FloatVector.fromArray(SPECIES, padded, base + i + tapOffsets[t]), v);
             }
             v.intoArray(acc, i);
+        }
+    }
+
+    /** {@link #sweep} as plain loops: tap by tap over the row, the same chain per output (for a fresh JVM). */
+    private static void sweepPlain(float[] padded, int base, int count, int[] tapOffsets, float[] w, int wOff,
+                                   float initial, float[] acc) {
+        java.util.Arrays.fill(acc, 0, count, initial);
+        for (int t = 0; t < tapOffsets.length; t++) {
+            float wt = w[wOff + t];
+            int p = base + tapOffsets[t];
+            for (int i = 0; i < count; i++) {
+                acc[i] = Math.fma(wt, padded[p + i], acc[i]);
+            }
         }
     }
 
@@ -203,7 +232,7 @@ final class ConvDepthwise2d {
          * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
          * The border and the slack are never written here, so they stay as the caller zeroed them.
          */
-        void copyInterior(float[] x, int xOff, float[] padded) {
+        void copyInterior(float[] x, int xOff, float[] padded, boolean plain) {
             int inH = g.in()[1];
             int inW = g.in()[2];
             int padTop = g.padBegin()[1];
@@ -219,7 +248,7 @@ final class ConvDepthwise2d {
             for (int r = r0; r < r1; r++) {
                 int src = xOff + (r - padTop) * inW - padLeft + lo;
                 int dst = r * width + lo;
-                if (hi - lo <= VL && src + VL <= x.length) {
+                if (!plain && hi - lo <= VL && src + VL <= x.length) {
                     // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
                     // store at hi. That store reaches at most into later rows (rewritten afterwards, or border,
                     // which must be zero) and stays inside the plane's slack of 2 vectors.

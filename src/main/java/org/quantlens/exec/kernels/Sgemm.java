@@ -66,7 +66,7 @@ final class Sgemm {
             }
             return;
         }
-        if (SgemmWarmUp.PROCESS.take((long) m * n * k)) {
+        if (SgemmWarmUp.BUDGET.take((long) m * n * k)) {
             SgemmWarmUp.multiply(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
             return;
         }

@@ -138,4 +138,42 @@ class ConvDepthwise2dTest {
         assertEquals(12f, y[0]);
         assertEquals(28f, y[8]);
     }
+
+    /**
+     * The fresh-JVM twin (plain loops, see VectorWarmUp) gives the vector kernel's bits, including the padded taps'
+     * w*0 terms, on MobileNet's shapes and random ones, with a fused clamp.
+     */
+    @Test
+    void plainLoopsGiveTheVectorKernelsBits() {
+        Random rnd = new Random(5);
+        for (int c = 0; c < 120; c++) {
+            int[] k = c < 20 ? new int[] {3, 3} : new int[] {1 + rnd.nextInt(5), 1 + rnd.nextInt(5)};
+            int[] s = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+            int[] d = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+            int[] pb = {rnd.nextInt(3), rnd.nextInt(3)};
+            int[] pe = {rnd.nextInt(3), rnd.nextInt(3)};
+            int[] in = {1 + rnd.nextInt(30), 1 + rnd.nextInt(40)};
+            int[] out = new int[2];
+            for (int a = 0; a < 2; a++) {
+                out[a] = (in[a] + pb[a] + pe[a] - ((k[a] - 1) * d[a] + 1)) / s[a] + 1;
+            }
+            if (out[0] <= 0 || out[1] <= 0) {
+                continue;
+            }
+            ConvGeometry g = ConvGeometry.of(in, k, s, d, pb, pe, out);
+            int batch = 1 + rnd.nextInt(2);
+            int channels = 1 + rnd.nextInt(4);
+            int mult = 1 + rnd.nextInt(2);
+            float[] x = random(rnd, batch * channels * in[0] * in[1]);
+            float[] w = random(rnd, channels * mult * k[0] * k[1]);
+            float[] bias = random(rnd, channels * mult);
+            ConvClamp clamp = c % 2 == 0 ? ConvClamp.NONE : new ConvClamp(0f, 0.5f);
+            float[] vector = random(rnd, batch * channels * mult * out[0] * out[1]);
+            float[] plain = random(rnd, vector.length);
+            ConvDepthwise2d.run(g, x, w, bias, clamp, vector, batch, channels, mult, ExecContext.singleThreaded(),
+                    false);
+            ConvDepthwise2d.run(g, x, w, bias, clamp, plain, batch, channels, mult, ExecContext.withThreads(2), true);
+            assertArrayEquals(vector, plain, "case " + c);
+        }
+    }
 }

@@ -1,14 +1,12 @@
 package org.quantlens.exec.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The fresh-JVM kernel gives Sgemm's bits, and the budget hands over to the vector kernels once spent. */
+/** The fresh-JVM kernel gives Sgemm's bits. */
 class SgemmWarmUpTest {
     private static float[] random(Random rnd, int n) {
         float[] v = new float[n];
@@ -53,20 +51,5 @@ class SgemmWarmUpTest {
             SgemmWarmUp.multiply(m, n, k, a, 2, lda, b, 1, ldb, init, 1, started, 4, ldc);
             assertArrayEquals(filled, started, "C = init + A*B, m=" + m + " n=" + n + " k=" + k);
         }
-    }
-
-    @Test
-    void productsRunHereUntilTheOneThatSpendsTheBudget() {
-        SgemmWarmUp w = new SgemmWarmUp(100);
-        assertTrue(w.take(40));
-        assertTrue(w.take(40));
-        assertTrue(w.take(30)); // crosses the budget: still taken, the last one
-        assertFalse(w.take(1));
-        assertFalse(w.take(0));
-    }
-
-    @Test
-    void aBudgetOfZeroSendsEverythingToTheVectorKernels() {
-        assertFalse(new SgemmWarmUp(0).take(1));
     }
 }
