@@ -14,7 +14,9 @@ import org.quantlens.calib.Histogram;
 import org.quantlens.calib.HistogramFile;
 import org.quantlens.calib.search.RangeMethod;
 import org.quantlens.calib.search.RangeOptions;
+import org.quantlens.calib.search.SearchBatch;
 import org.quantlens.calib.search.SearchResult;
+import org.quantlens.exec.ExecContext;
 import org.quantlens.quant.QuantSpec;
 import org.quantlens.tensor.InvalidInputException;
 import org.quantlens.tensor.Npy;
@@ -113,17 +115,19 @@ final class RangeCommand implements Callable<Integer> {
             throw InvalidInputException.of(source.histogram.getFileName(), "no tensor \"" + tensor + "\" (it holds "
                     + all.size() + " tensors)");
         }
+        List<Map.Entry<String, Histogram>> chosen = all.entrySet().stream()
+                .filter(e -> tensor == null || tensor.equals(e.getKey())).toList();
+        // Searched one tensor per core (SearchBatch), reported in file order as before.
+        SearchResult[] found = SearchBatch.run(chosen.size(), ExecContext.defaultContext(),
+                i -> ActivationStatistics.rangeOf(chosen.get(i).getValue(), m, optionsFor(m, options,
+                        chosen.get(i).getValue())));
         Map<String, Object> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, Histogram> e : all.entrySet()) {
-            if (tensor != null && !tensor.equals(e.getKey())) {
-                continue;
-            }
-            RangeOptions o = options;
-            if (m == RangeMethod.PERCENTILE && !o.symmetric() && e.getValue().form() == Histogram.Form.ABSOLUTE) {
+        for (int i = 0; i < chosen.size(); i++) {
+            Map.Entry<String, Histogram> e = chosen.get(i);
+            if (optionsFor(m, options, e.getValue()) != options) {
                 warnings.add("tensor " + e.getKey() + ": an |x| histogram allows only the symmetric percentile");
-                o = o.withSymmetric(true);
             }
-            SearchResult r = ActivationStatistics.rangeOf(e.getValue(), m, o);
+            SearchResult r = found[i];
             r.warnings().forEach(w -> warnings.add("tensor " + e.getKey() + ": " + w));
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("min", r.range().lo());
@@ -133,6 +137,13 @@ final class RangeCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("tensors", tensors);
         return doc;
+    }
+
+    /** The options for one histogram: an |x| histogram allows only the symmetric percentile. */
+    private static RangeOptions optionsFor(RangeMethod m, RangeOptions options, Histogram h) {
+        boolean absoluteOnly = m == RangeMethod.PERCENTILE && !options.symmetric()
+                && h.form() == Histogram.Form.ABSOLUTE;
+        return absoluteOnly ? options.withSymmetric(true) : options;
     }
 
     private Map<String, Object> fromNpy(RangeMethod m, QuantSpec qspec, RangeOptions options, List<String> warnings) {
