@@ -5,6 +5,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -89,7 +90,7 @@ public final class PoolKernels {
         ConvGeometry g = poolGeometry(x, window);
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
-        float[] y = new float[g.outputSize((long) x.shape().dim(0) * x.shape().dim(1))];
+        float[] y = OutputArrays.floats(g.outputSize((long) x.shape().dim(0) * x.shape().dim(1)));
         ctx.parallelFor(x.shape().dim(0) * x.shape().dim(1), (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
                 averagePlane(g, taps, countIncludePad, src, plane * g.inVolume(), y, plane * g.outVolume());
@@ -128,7 +129,7 @@ public final class PoolKernels {
         int planes = x.shape().dim(0) * x.shape().dim(1);
         int vol = x.size() / Math.max(1, planes);
         float[] src = x.floats();
-        float[] y = new float[planes];
+        float[] y = OutputArrays.floats(planes);
         for (int p = 0; p < planes; p++) {
             if (average) {
                 double sum = 0;
