@@ -13,8 +13,9 @@ import org.quantlens.tensor.Tensor;
  * A profiling aid for thread scaling, not a benchmark: untapped runs (the path that reuses output arrays and fuses)
  * of one of {@link Fp32EngineBenchmark}'s models on a one-thread and a two-thread engine, interleaved so machine load
  * hits both alike; per engine the minimum and median wall time over the last half of the runs, the 2-thread speed-up,
- * and the garbage collections seen. {@code java --add-modules jdk.incubator.vector -cp <test classpath>
- * org.quantlens.bench.Fp32ThreadScalingProbe [model] [runs]} (default mobilenetv2, 400 runs).
+ * the garbage collections seen, and the bytes one 2-thread run allocates on the calling thread.
+ * {@code java --add-modules jdk.incubator.vector -cp <test classpath> org.quantlens.bench.Fp32ThreadScalingProbe
+ * [model] [runs]} (default mobilenetv2, 400 runs).
  */
 public final class Fp32ThreadScalingProbe {
     private Fp32ThreadScalingProbe() {
@@ -43,14 +44,19 @@ public final class Fp32ThreadScalingProbe {
             t2[i] = c - b;
         }
         long gcs = collections() - gcBefore;
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long bytes0 = threads.getCurrentThreadAllocatedBytes();
+        two.run(feeds);
+        long perRun = threads.getCurrentThreadAllocatedBytes() - bytes0;
         long[] s1 = Arrays.copyOfRange(t1, runs / 2, runs);
         long[] s2 = Arrays.copyOfRange(t2, runs / 2, runs);
         Arrays.sort(s1);
         Arrays.sort(s2);
         System.out.printf("%s: 1 thread min %.3f median %.3f ms; 2 threads min %.3f median %.3f ms; "
-                        + "speed-up (medians) %.2fx; %d GCs in the last %d run pairs%n", model, s1[0] / 1e6,
-                s1[s1.length / 2] / 1e6, s2[0] / 1e6, s2[s2.length / 2] / 1e6,
-                (double) s1[s1.length / 2] / s2[s2.length / 2], gcs, s1.length);
+                        + "speed-up (medians) %.2fx; %d GCs in the last %d run pairs; "
+                        + "%.1f kB allocated by the caller per run%n",
+                model, s1[0] / 1e6, s1[s1.length / 2] / 1e6, s2[0] / 1e6, s2[s2.length / 2] / 1e6,
+                (double) s1[s1.length / 2] / s2[s2.length / 2], gcs, s1.length, perRun / 1e3);
         System.exit(0);
     }
 

@@ -218,6 +218,52 @@ class EngineOutputReuseTest {
         assertSameBits(expected, e.run(smallFeed(2)));
     }
 
+    /**
+     * Equal-length intermediates, so each node's output comes from the pool holding an earlier node's values:
+     * x [1,2,4,4] -> Transpose -> BatchNormalization -> Softmax -> Pad (last axis, 1 each side, value 0.5) -> Slice
+     * back to width 4 from column 2 -> Concat with itself on axis 1 -> GlobalMaxPool and GlobalAveragePool.
+     */
+    private static Model dataMovementModel() {
+        Map<String, Tensor> inits = new LinkedHashMap<>();
+        inits.put("scale", Tensor.ofFloats(Shape.of(2), 1.5f, -0.5f));
+        inits.put("bias", Tensor.ofFloats(Shape.of(2), 0.25f, 1f));
+        inits.put("mean", Tensor.ofFloats(Shape.of(2), 0.1f, -0.2f));
+        inits.put("var", Tensor.ofFloats(Shape.of(2), 2f, 0.5f));
+        inits.put("pads", Tensor.ofLongs(Shape.of(8), 0, 0, 0, 1, 0, 0, 0, 1));
+        inits.put("padValue", Tensor.scalar(0.5f));
+        inits.put("starts", Tensor.ofLongs(Shape.of(1), 2));
+        inits.put("ends", Tensor.ofLongs(Shape.of(1), 6));
+        inits.put("axes", Tensor.ofLongs(Shape.of(1), 3));
+        List<Node> nodes = List.of(
+                Node.of("t", "Transpose", List.of("x"), List.of("t"), Attribute.ofInts("perm", 0, 1, 3, 2)),
+                Node.of("bn", "BatchNormalization", List.of("t", "scale", "bias", "mean", "var"), List.of("b")),
+                Node.of("sm", "Softmax", List.of("b"), List.of("s"), Attribute.ofInt("axis", -1)),
+                Node.of("pad", "Pad", List.of("s", "pads", "padValue"), List.of("p")),
+                Node.of("slice", "Slice", List.of("p", "starts", "ends", "axes"), List.of("q")),
+                Node.of("cat", "Concat", List.of("q", "q"), List.of("c"), Attribute.ofInt("axis", 1)),
+                Node.of("gmax", "GlobalMaxPool", List.of("c"), List.of("gm")),
+                Node.of("gavg", "GlobalAveragePool", List.of("c"), List.of("ga")));
+        List<ValueInfo> outs = List.of(ValueInfo.of("c", DType.FLOAT32, 1, 4, 4, 4),
+                ValueInfo.of("gm", DType.FLOAT32, 1, 4, 1, 1), ValueInfo.of("ga", DType.FLOAT32, 1, 4, 1, 1));
+        Graph g = new Graph("g", nodes, List.of(ValueInfo.of("x", DType.FLOAT32, 1, 2, 4, 4)), outs, inits, Map.of());
+        return new Model(8, Map.of("", 13L), "test", "", g, Map.of());
+    }
+
+    @Test
+    void dataMovementAndNormalizationKernelsWriteEveryElementOfARecycledArray() {
+        Engine e = new Engine(dataMovementModel(), KernelRegistry.standard(), ExecContext.singleThreaded());
+        for (int run = 0; run < 4; run++) {
+            Map<String, Tensor> feeds = smallFeed(20 + run);
+            Map<String, float[]> expected = tapped(e, feeds);
+            assertSameBits(expected, e.run(feeds));
+        }
+        // By hand: each row of c is three of the four softmax values of a row (which sum to 1), then the pad value.
+        float[] c = e.run(smallFeed(3)).get("c").floats();
+        float rowSum = c[0] + c[1] + c[2];
+        assertTrue(rowSum > 0 && rowSum < 1, "three of four softmax values");
+        assertEquals(0.5f, c[3]);
+    }
+
     @Test
     void mobileNetV2RunsAreBitIdenticalRunAfterRunOnTwoThreadsAndToATappedRun() {
         Model m = MobileNetV2Model.build(42);
