@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.quantlens.ir.Dim;
 import org.quantlens.ir.Graph;
 import org.quantlens.ir.Model;
@@ -34,7 +35,10 @@ import org.quantlens.tensor.Tensor;
  * <p>A run without a tap observes only the graph outputs, which allows two shortcuts with bit-identical results: a
  * kernel may write over an input array that dies with it ({@link InPlaceKernel}), and a node with a
  * {@link ClampFusionFactory} (Conv) computes the Relu or constant-bound Clip that is its output's only reader in the
- * same pass.
+ * same pass. Such a run also recycles output arrays ({@link OutputArrays}): when an intermediate dies, its array,
+ * if the run's pool handed it out and no live value shares it, serves a later node or run that asks for the same
+ * length, so a steady stream of runs allocates and zeroes almost nothing. Graph outputs are never recycled: they
+ * belong to the caller. Concurrent runs on one engine each use their own pool.
  */
 public final class Engine {
     private final Graph graph;
@@ -64,6 +68,8 @@ public final class Engine {
     private final int[] graphOutputSlots;
     /** Conv + Clip/Relu pairs computed as one kernel when no tap watches. */
     private final ClampFusionPlan fusions;
+    /** Output arrays kept between untapped runs: one pool per run in progress, at most one per concurrent run. */
+    private final ConcurrentLinkedQueue<OutputPool> pools = new ConcurrentLinkedQueue<>();
 
     /** Loads with the standard registry and one worker per processor. */
     public static Engine load(Model model) {
@@ -245,6 +251,27 @@ public final class Engine {
      */
     public Map<String, Tensor> run(Map<String, Tensor> feeds, ActivationTap tap, CancellationToken token) {
         checkFeeds(feeds);
+        if (tap != ActivationTap.NONE) {
+            return execute(feeds, tap, token, null);
+        }
+        // Without a tap nobody sees intermediates, so their arrays may serve later nodes (OutputArrays).
+        OutputPool pool = pools.poll();
+        if (pool == null) {
+            pool = new OutputPool();
+        }
+        OutputPool previous = OutputArrays.activate(pool);
+        try {
+            return execute(feeds, tap, token, pool);
+        } finally {
+            pool.endRun();
+            OutputArrays.restore(previous);
+            pools.offer(pool);
+        }
+    }
+
+    /** One run; {@code pool} (null with a tap) takes back the arrays of released values. */
+    private Map<String, Tensor> execute(Map<String, Tensor> feeds, ActivationTap tap, CancellationToken token,
+                                        OutputPool pool) {
         Tensor[] env = initialValues.clone();
         // Arrays the caller or a kernel still holds although their slot may be gone: never written in place.
         List<Object> foreign = new ArrayList<>();
@@ -261,7 +288,7 @@ public final class Engine {
         for (int step = 0; step < order.size(); step++) {
             token.throwIfCancelled();
             if (unobserved && fusions.absorbed[step]) {
-                releaseAfter(step, env); // its fused producer already made its outputs
+                releaseAfter(step, env, pool, foreign); // its fused producer already made its outputs
                 continue;
             }
             int[] ins = inputSlots[step];
@@ -272,12 +299,12 @@ public final class Engine {
             if (unobserved && fusions.fusedKernels[step] != null) {
                 storeOutputs(fusions.absorbedStep[step], run(step, fusions.fusedKernels[step], inputs), env, tap,
                         foreign);
-                releaseAfter(step, env);
+                releaseAfter(step, env, pool, foreign);
                 continue;
             }
             Tensor[] outs = compute(step, inputs, unobserved ? writable(step, env, foreign) : null);
             storeOutputs(step, outs, env, tap, foreign);
-            releaseAfter(step, env);
+            releaseAfter(step, env, pool, foreign);
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int i = 0; i < graphOutputSlots.length; i++) {
@@ -290,9 +317,18 @@ public final class Engine {
         return result;
     }
 
-    private void releaseAfter(int step, Tensor[] env) {
+    /**
+     * Clears the slots whose last reader was {@code step}; with a pool, an array it handed out in this run goes back
+     * to it once no live slot (a view such as Reshape, an in-place result) and no foreign holder shares it.
+     */
+    private void releaseAfter(int step, Tensor[] env, OutputPool pool, List<Object> foreign) {
         for (int r : releaseAfter[step]) {
+            Tensor t = env[r];
             env[r] = null;
+            if (pool != null && t != null && t.data() instanceof float[] a && pool.owns(a)
+                    && !isShared(a, r, env, foreign)) {
+                pool.recycle(a);
+            }
         }
     }
 

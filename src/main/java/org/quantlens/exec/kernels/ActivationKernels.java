@@ -5,6 +5,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Tensor;
@@ -119,7 +120,7 @@ public final class ActivationKernels {
 
     static Tensor mapFloats(Tensor x, ExecContext ctx, long costPerItem, FloatLoop loop) {
         float[] in = x.floats();
-        float[] out = new float[in.length];
+        float[] out = OutputArrays.floats(in.length);
         ctx.parallelFor(in.length, costPerItem, (s, e) -> loop.run(in, out, s, e));
         return Tensor.of(DType.FLOAT32, x.shape(), out);
     }

@@ -3,6 +3,7 @@ package org.quantlens.exec.kernels;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -60,7 +61,7 @@ final class ActivationSoftmax {
      */
     static Tensor softmax(Tensor x, int outer, int len, int inner, boolean log, ExecContext ctx) {
         float[] in = x.floats();
-        float[] out = new float[in.length];
+        float[] out = OutputArrays.floats(in.length);
         ctx.parallelFor(outer * inner, 20L * len, (start, end) -> {
             for (int lane = start; lane < end; lane++) {
                 int base = (lane / inner) * len * inner + lane % inner;

@@ -92,7 +92,7 @@ public final class ConvKernel {
         }
         ConvGeometry g = window.geometry(inSpatial, kSpatial);
         float[] b = biasValues(bias, m);
-        float[] y = new float[g.outputSize((long) batch * m)];
+        float[] y = org.quantlens.exec.OutputArrays.floats(g.outputSize((long) batch * m));
         if (y.length > 0 && (g.kernelVolume() == 0 || cPerGroup == 0)) {
             fillWithBias(y, batch, m, g.outVolume(), b);
             clamp.apply(y, 0, y.length);

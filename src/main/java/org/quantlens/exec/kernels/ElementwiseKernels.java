@@ -5,6 +5,7 @@ import org.quantlens.exec.InPlaceKernel;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -113,7 +114,7 @@ public final class ElementwiseKernels {
         int n = plan.outShape().numElements();
         DType t = a.dtype();
         if (t == DType.FLOAT32) {
-            return floatResult(op, plan, a.floats(), b.floats(), new float[n], ctx);
+            return floatResult(op, plan, a.floats(), b.floats(), OutputArrays.floats(n), ctx);
         }
         if (t == DType.FLOAT64) {
             double[] x = a.doubles();

@@ -4,6 +4,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Tensor;
@@ -60,7 +61,7 @@ public final class NormalizationKernels {
             factor[c] = (float) (scale[c] / Math.sqrt((double) var[c] + epsilon));
         }
         float[] src = x.floats();
-        float[] y = new float[src.length];
+        float[] y = OutputArrays.floats(src.length);
         int planes = x.shape().dim(0) * channels;
         int vol = planes == 0 ? 0 : src.length / planes;
         ctx.parallelFor(planes, vol, (s, e) -> {

@@ -5,6 +5,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -24,8 +25,10 @@ public final class PoolKernels {
     public static void register(KernelRegistry registry) {
         registry.register("MaxPool", PoolKernels::createMaxPool);
         registry.register("AveragePool", PoolKernels::createAveragePool);
-        registry.register("GlobalAveragePool", (node, opset) -> (in, ctx) -> new Tensor[] {globalPool(in[0], true)});
-        registry.register("GlobalMaxPool", (node, opset) -> (in, ctx) -> new Tensor[] {globalPool(in[0], false)});
+        registry.register("GlobalAveragePool",
+                (node, opset) -> (in, ctx) -> new Tensor[] {globalPool(in[0], true, ctx)});
+        registry.register("GlobalMaxPool",
+                (node, opset) -> (in, ctx) -> new Tensor[] {globalPool(in[0], false, ctx)});
     }
 
     static OpKernel createMaxPool(Node node, long opset) {
@@ -89,7 +92,7 @@ public final class PoolKernels {
         ConvGeometry g = poolGeometry(x, window);
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
-        float[] y = new float[g.outputSize((long) x.shape().dim(0) * x.shape().dim(1))];
+        float[] y = OutputArrays.floats(g.outputSize((long) x.shape().dim(0) * x.shape().dim(1)));
         ctx.parallelFor(x.shape().dim(0) * x.shape().dim(1), (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
                 averagePlane(g, taps, countIncludePad, src, plane * g.inVolume(), y, plane * g.outVolume());
@@ -121,36 +124,45 @@ public final class PoolKernels {
      * The average accumulates in double and rounds once (numpy's pairwise float sum is closer to that than to a
      * running float sum); the max ignores NaN unless the whole plane is NaN (-infinity for an empty plane).
      */
-    static Tensor globalPool(Tensor x, boolean average) {
+    static Tensor globalPool(Tensor x, boolean average, ExecContext ctx) {
         if (x == null || x.dtype() != DType.FLOAT32 || x.rank() < 3) {
             throw new KernelException("X must be a float32 tensor [N, C, spatial...], got " + x);
         }
         int planes = x.shape().dim(0) * x.shape().dim(1);
         int vol = x.size() / Math.max(1, planes);
         float[] src = x.floats();
-        float[] y = new float[planes];
-        for (int p = 0; p < planes; p++) {
-            if (average) {
-                double sum = 0;
-                for (int i = 0; i < vol; i++) {
-                    sum += src[p * vol + i];
-                }
-                y[p] = (float) (sum / vol);
-            } else {
-                float max = Float.NEGATIVE_INFINITY;
-                boolean allNaN = vol > 0;
-                for (int i = 0; i < vol; i++) {
-                    float v = src[p * vol + i];
-                    allNaN &= Float.isNaN(v);
-                    max = v > max ? v : max;
-                }
-                y[p] = allNaN ? Float.NaN : max;
+        float[] y = OutputArrays.floats(planes);
+        // Planes are independent: splitting them over workers changes no result.
+        ctx.parallelFor(planes, vol, (s, e) -> {
+            for (int p = s; p < e; p++) {
+                y[p] = average ? planeMean(src, p * vol, vol) : planeMax(src, p * vol, vol);
             }
-        }
+        });
         int[] d = new int[x.rank()];
         Arrays.fill(d, 1);
         d[0] = x.shape().dim(0);
         d[1] = x.shape().dim(1);
         return Tensor.ofFloats(Shape.of(d), y);
+    }
+
+    /** The mean of {@code vol} floats from {@code off}: summed in double, rounded once. */
+    private static float planeMean(float[] src, int off, int vol) {
+        double sum = 0;
+        for (int i = 0; i < vol; i++) {
+            sum += src[off + i];
+        }
+        return (float) (sum / vol);
+    }
+
+    /** The largest of {@code vol} floats from {@code off}, ignoring NaN unless all are NaN; -infinity when empty. */
+    private static float planeMax(float[] src, int off, int vol) {
+        float max = Float.NEGATIVE_INFINITY;
+        boolean allNaN = vol > 0;
+        for (int i = 0; i < vol; i++) {
+            float v = src[off + i];
+            allNaN &= Float.isNaN(v);
+            max = v > max ? v : max;
+        }
+        return allNaN ? Float.NaN : max;
     }
 }

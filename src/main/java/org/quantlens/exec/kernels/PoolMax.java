@@ -1,6 +1,7 @@
 package org.quantlens.exec.kernels;
 
 import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
 import org.quantlens.tensor.Tensor;
@@ -25,7 +26,7 @@ final class PoolMax {
         PoolTaps taps = PoolTaps.of(g);
         float[] src = x.floats();
         int planes = x.shape().dim(0) * x.shape().dim(1);
-        float[] y = new float[g.outputSize(planes)];
+        float[] y = OutputArrays.floats(g.outputSize(planes));
         long[] indices = wantIndices ? new long[y.length] : null;
         boolean halving = PoolRows.isInBounds2x2(g);
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {

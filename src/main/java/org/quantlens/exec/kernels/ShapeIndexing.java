@@ -1,6 +1,7 @@
 package org.quantlens.exec.kernels;
 
 import org.quantlens.exec.KernelException;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.tensor.BFloat16;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Float16;
@@ -30,7 +31,8 @@ final class ShapeIndexing {
      */
     static Tensor gather(Tensor src, Shape outShape, int[][] offsets, Object fill) {
         int n = outShape.numElements();
-        Object dst = Tensor.allocate(src.dtype(), n);
+        // Every element is written (copied or filled), so a recycled float array is fine.
+        Object dst = src.dtype() == DType.FLOAT32 ? OutputArrays.floats(n) : Tensor.allocate(src.dtype(), n);
         int rank = outShape.rank();
         if (n == 0) {
             return Tensor.of(src.dtype(), outShape, dst);

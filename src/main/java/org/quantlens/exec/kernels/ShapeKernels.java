@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -60,7 +61,9 @@ public final class ShapeKernels {
                 outer *= outDims[d];
             }
             int outBlock = outer == 0 ? 0 : outShape.numElements() / outer;
-            Object out = Tensor.allocate(first.dtype(), outShape.numElements());
+            // Every element is copied from an input, so a recycled float array is fine.
+            Object out = first.dtype() == DType.FLOAT32 ? OutputArrays.floats(outShape.numElements())
+                    : Tensor.allocate(first.dtype(), outShape.numElements());
             int offset = 0;
             for (Tensor t : inputs) {
                 int block = outer == 0 ? 0 : t.size() / outer;
