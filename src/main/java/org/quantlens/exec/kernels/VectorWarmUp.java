@@ -31,6 +31,11 @@ final class VectorWarmUp {
         return new VectorWarmUp(OFF ? 0 : units);
     }
 
+    /** Whether the budget is spent: from now on the vector code runs. */
+    boolean isSpent() {
+        return over;
+    }
+
     /**
      * Whether {@code units} of work should still run on the plain twin (and counts them when so): true until the
      * work taken reaches the budget; the call that crosses it is the last.

@@ -12,7 +12,9 @@ class VectorWarmUpTest {
         VectorWarmUp w = new VectorWarmUp(100);
         assertTrue(w.take(40));
         assertTrue(w.take(40));
+        assertFalse(w.isSpent());
         assertTrue(w.take(30)); // crosses the budget: still taken, the last one
+        assertTrue(w.isSpent());
         assertFalse(w.take(1));
         assertFalse(w.take(0));
     }
