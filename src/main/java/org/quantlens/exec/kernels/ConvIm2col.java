@@ -26,6 +26,10 @@ final class ConvIm2col {
     /** {@code y = clamp(bias + conv(x, w))}; y is written, never read. */
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int m, int group, ExecContext ctx) {
+        if (ConvFlatPadded.supports(g) && !Boolean.getBoolean("quantlens.noflat")) {
+            ConvFlatPadded.run(g, x, w, bias, clamp, y, batch, channels, m, group, ctx);
+            return;
+        }
         int cPerGroup = channels / group;
         int mPerGroup = m / group;
         int k = cPerGroup * g.kernelVolume();
