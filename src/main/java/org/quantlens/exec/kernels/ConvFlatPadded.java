@@ -2,30 +2,32 @@ package org.quantlens.exec.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.kernels.SgemmBlocks.Rows;
 
 /**
- * The small-plane path of {@link ConvIm2col}: a stride-1, dilation-1, 1-D or 2-D convolution with more than one
- * input channel per group (or one group), computed without an im2col matrix.
+ * The small-plane path of {@link ConvIm2col}: a stride-1, dilation-1, 1-D or 2-D convolution computed without an
+ * im2col matrix.
  *
- * <p>Layout ("flattened padded"): for a block of images, each input channel is copied once into a zero-bordered
- * plane {@code Wp = W + max(padLeft, padRight)} wide, and the images are laid end to end {@code H + max(padTop,
- * padBottom)} rows apart (one zero border is shared between neighbours, left/right and top/bottom). Output
- * position {@code (image i, oh, ow)} is column {@code j = i * imageStride + oh * Wp + ow} of a product at padded
- * width, and its tap {@code (c, kh, kw)} reads the padded array at {@code j + kh * Wp + kw}: every row of the
- * unfolded matrix is one contiguous slice of the padded array. A padded tap reads a zero of the border (it adds
- * {@code w * 0}, as {@link Im2col}'s zeros do). The columns that fall on the border (about {@code 1 - outW / Wp}
- * of them) are computed and dropped when the result is copied into Y.
+ * <p>Each input channel of an image is copied once into a zero-bordered plane {@code Wp = W + max(padLeft,
+ * padRight)} wide with {@code max(padTop, padBottom)} zero rows below (one border serves as the right border of a
+ * row and the left border of the next, as in {@link ConvDepthwise2d}'s planes). Output {@code (oh, ow)}'s tap
+ * {@code (c, kh, kw)} then reads channel c's padded plane at {@code oh * Wp + ow + kh * Wp + kw}, so the inputs of
+ * one output row under one tap are one contiguous slice, and a padded tap reads a zero of the border (it adds
+ * {@code w * 0}, as {@link Im2col}'s zeros do).
  *
- * <p>The matrix product is {@link Sgemm}'s register blocking ({@link SgemmBlocks}) with its own packing: each
- * {@code K x 2 vectors} panel of B is gathered straight from the padded planes (one slice per kernel row).
- * Arithmetic: every output is one fused multiply-add chain that starts at its bias and runs over {@code K = C/group
- * * kernelVolume} in increasing order (input channel outer, taps inner, row-major), exactly {@link
- * SgemmReference}'s chain over {@link Im2col}'s matrix, so the result is bit-identical to {@link ConvIm2col}'s
- * other paths for any block size and thread count. A fused {@link ConvClamp} is applied while copying into Y.
+ * <p>The matrix product is {@link Sgemm}'s register blocking ({@link SgemmBlocks}) with its own packing: the output
+ * plane is cut into strips of two vectors of consecutive output positions, and each {@code K x strip} panel of B is
+ * gathered straight from the padded planes, one slice per output row in the strip. The blocks then write the strip
+ * straight into Y (a last partial strip goes through a small tile), and the fused {@link ConvClamp} runs over each
+ * image's rows while they are in cache.
+ *
+ * <p>Arithmetic: every output is one fused multiply-add chain that starts at its bias and runs over {@code K =
+ * C/group * kernelVolume} in increasing order (input channel outer, taps inner, row-major), exactly {@link
+ * SgemmReference}'s chain over {@link Im2col}'s matrix, so the result is bit-identical to {@link ConvIm2col}'s other
+ * paths for any thread count.
  */
 final class ConvFlatPadded {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -34,8 +36,6 @@ final class ConvFlatPadded {
     private static final int STRIP = 2 * VL;
     /** K panel depth, as {@link Sgemm}'s: a panel of {@code KC x STRIP} floats stays in L1. */
     private static final int KC = 256;
-    /** Padded columns per image block aimed at: enough to amortise the packing, small enough for L2. */
-    private static final int BLOCK_COLUMNS = 320;
     /** Padded planes larger than this go through {@link Im2col} tiles instead. */
     static final int MAX_PADDED_PLANE = 1024;
 
@@ -44,8 +44,8 @@ final class ConvFlatPadded {
 
     /**
      * True when this path applies: 1-D or 2-D, stride 1 and dilation 1 on every axis, each pad at most kernel - 1
-     * (so every output reads at least one input, and shared borders suffice), not 1x1 unpadded (multiplied in
-     * place elsewhere), and a padded plane of at most {@value #MAX_PADDED_PLANE} floats.
+     * (so the shared borders suffice), not 1x1 unpadded (multiplied in place elsewhere), and a padded plane of at
+     * most {@value #MAX_PADDED_PLANE} floats.
      */
     static boolean supports(ConvGeometry g) {
         int[] k = g.kernel();
@@ -57,30 +57,16 @@ final class ConvFlatPadded {
         boolean pointwise = k[1] == 1 && k[2] == 1 && g.padBegin()[1] + g.padEnd()[1] + g.padBegin()[2]
                 + g.padEnd()[2] == 0;
         return k[0] == 1 && g.in()[0] == 1 && !pointwise && g.out()[1] > 0 && g.out()[2] > 0
-                && (long) rowsPerImage(g) * paddedWidth(g) <= MAX_PADDED_PLANE;
+                && (long) (g.in()[1] + 2 * Math.max(g.padBegin()[1], g.padEnd()[1]) + 1)
+                * (g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2])) <= MAX_PADDED_PLANE;
     }
 
-    private static int paddedWidth(ConvGeometry g) {
-        return g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2]);
-    }
-
-    private static int rowsPerImage(ConvGeometry g) {
-        return g.in()[1] + Math.max(g.padBegin()[1], g.padEnd()[1]);
-    }
-
-    /** The fixed shape of one call. */
+    /**
+     * The fixed shape of one call: {@code wp} the padded width, {@code lead} the padded index of input (0, 0),
+     * {@code length} the floats of one channel's padded plane (every slice any strip reads, plus a vector).
+     */
     private record Plan(ConvGeometry g, int k, int channels, int cPerGroup, int m, int mPerGroup, int group,
-                        ConvClamp clamp, int batch, int images, int wp, int imageStride, int lead, int[] tapOffset) {
-        /** Columns of a block of {@code count} images: up to the last real output, rounded up to whole strips. */
-        int columns(int count) {
-            int last = (count - 1) * imageStride + (g.out()[1] - 1) * wp + g.out()[2];
-            return (last + STRIP - 1) / STRIP * STRIP;
-        }
-
-        /** Floats of one channel's padded array: every slice read by every tap of every column fits. */
-        int channelLength(int count) {
-            return Math.max(columns(count) + tapOffset[tapOffset.length - 1], lead + count * imageStride);
-        }
+                        ConvClamp clamp, int wp, int lead, int length, int[] tapOffset) {
     }
 
     /** {@code y = clamp(bias + conv(x, w))} for a geometry accepted by {@link #supports}; y is written, never read. */
@@ -89,93 +75,172 @@ final class ConvFlatPadded {
         int cPerGroup = channels / group;
         int mPerGroup = m / group;
         int kVol = g.kernelVolume();
-        int wp = paddedWidth(g);
-        int imageStride = rowsPerImage(g) * wp;
+        int wp = g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2]);
         int[] tapOffset = new int[kVol];
         for (int t = 0; t < kVol; t++) {
             tapOffset[t] = (t / g.kernel()[2]) * wp + t % g.kernel()[2];
         }
-        int images = Math.max(1, Math.min(batch, (BLOCK_COLUMNS + imageStride / 2) / imageStride));
-        Plan p = new Plan(g, cPerGroup * kVol, channels, cPerGroup, m, mPerGroup, group, clamp, batch, images, wp,
-                imageStride, g.padBegin()[1] * wp + g.padBegin()[2], tapOffset);
-        int baseTasks = (batch + images - 1) / images * group;
+        // Rows: the top border, the input, the bottom border; slices start at most (outH - 1) * wp + outW - 1
+        // plus the last tap's offset and run one vector long.
+        int length = (g.padBegin()[1] + g.in()[1] + Math.max(g.padBegin()[1], g.padEnd()[1]) + 1) * wp + VL;
+        Plan p = new Plan(g, cPerGroup * kVol, channels, cPerGroup, m, mPerGroup, group, clamp, wp,
+                g.padBegin()[1] * wp + g.padBegin()[2], length, tapOffset);
+        int baseTasks = batch * group;
         int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
         int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
         int blockCount = (mPerGroup + rowsPerBlock - 1) / rowsPerBlock;
-        long cost = (long) rowsPerBlock * p.k() * p.columns(images);
+        long cost = (long) rowsPerBlock * p.k() * g.outVolume();
         ctx.parallelFor(baseTasks * blockCount, cost, (start, end) -> {
             for (int task = start; task < end; task++) {
                 int r0 = task % blockCount * rowsPerBlock;
                 int ng = task / blockCount;
-                imageBlock(p, x, w, bias, y, ng / group, ng % group, r0, Math.min(mPerGroup, r0 + rowsPerBlock) - r0);
+                image(p, x, w, bias, y, ng / group, ng % group, r0, Math.min(mPerGroup, r0 + rowsPerBlock) - r0);
             }
         });
     }
 
-    /** Output rows {@code [r0, r0 + rows)} of group {@code gi} for the images of block {@code b}. */
-    private static void imageBlock(Plan p, float[] x, float[] w, float[] bias, float[] y, int b, int gi, int r0,
-                                   int rows) {
-        int n0 = b * p.images();
-        int count = Math.min(p.batch(), n0 + p.images()) - n0;
-        int length = p.channelLength(count);
-        float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL, p.cPerGroup() * length);
-        fillPadded(p, x, n0, count, gi, padded, length);
-        int columns = p.columns(count);
-        // One spare vector: the copy into Y reads whole vectors past the last real column.
-        float[] tile = KernelScratch.floats(KernelScratch.Slot.CONV_TILE, rows * columns + VL);
+    /** Output rows {@code [r0, r0 + rows)} of group {@code gi} of image n. */
+    private static void image(Plan p, float[] x, float[] w, float[] bias, float[] y, int n, int gi, int r0,
+                              int rows) {
+        int outVol = p.g().outVolume();
+        float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL, p.cPerGroup() * p.length());
+        fillPadded(p, x, (n * p.channels() + gi * p.cPerGroup()) * p.g().inVolume(), padded);
+        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, p.k()) * STRIP + VL);
+        // The strip's runs of positions in one output row: runs[2r] is the first column, runs[2r + 1] its padded
+        // offset; runs[2 * count] is the strip width.
+        int[] runs = new int[2 * STRIP + 1];
+        int outW = p.g().out()[2];
         int firstRow = gi * p.mPerGroup() + r0;
-        multiply(p, w, bias, firstRow, rows, padded, length, tile, columns);
-        copyOut(p, tile, columns, y, n0, count, firstRow, rows);
+        int yOff = (n * p.m() + firstRow) * outVol;
+        for (int j = 0; j < outVol; j += STRIP) {
+            int width = Math.min(STRIP, outVol - j);
+            int count = 0;
+            for (int col = 0; col < width; col += outW - (j + col) % outW, count++) {
+                runs[2 * count] = col;
+                runs[2 * count + 1] = (j + col) / outW * p.wp() + (j + col) % outW;
+            }
+            runs[2 * count] = width;
+            if (width == STRIP) {
+                strip(p, w, bias, firstRow, rows, padded, panel, runs, width, y, yOff + j, outVol);
+            } else {
+                float[] tile = KernelScratch.floats(KernelScratch.Slot.CONV_TILE, rows * STRIP);
+                strip(p, w, bias, firstRow, rows, padded, panel, runs, width, tile, 0, STRIP);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(tile, r * STRIP, y, yOff + r * outVol + j, width);
+                }
+            }
+        }
+        p.clamp().apply(y, yOff, rows * outVol);
     }
 
-    /** Zeroes the channels' padded arrays and copies the images' rows in. */
-    private static void fillPadded(Plan p, float[] x, int n0, int count, int gi, float[] padded, int length) {
-        ConvGeometry g = p.g();
-        int inH = g.in()[1];
-        int inW = g.in()[2];
-        int inVol = g.inVolume();
-        Arrays.fill(padded, 0, p.cPerGroup() * length, 0f);
+    /** Zeroes the channels' padded planes and copies the image's rows in. */
+    private static void fillPadded(Plan p, float[] x, int xOff, float[] padded) {
+        int inH = p.g().in()[1];
+        int inW = p.g().in()[2];
+        Arrays.fill(padded, 0, p.cPerGroup() * p.length(), 0f);
         for (int c = 0; c < p.cPerGroup(); c++) {
-            for (int i = 0; i < count; i++) {
-                int src = ((n0 + i) * p.channels() + gi * p.cPerGroup() + c) * inVol;
-                int dst = c * length + p.lead() + i * p.imageStride();
-                for (int ih = 0; ih < inH; ih++) {
-                    System.arraycopy(x, src + ih * inW, padded, dst + ih * p.wp(), inW);
-                }
+            int src = xOff + c * p.g().inVolume();
+            int dst = c * p.length() + p.lead();
+            for (int ih = 0; ih < inH; ih++) {
+                System.arraycopy(x, src + ih * inW, padded, dst + ih * p.wp(), inW);
             }
         }
     }
 
     /**
-     * {@code tile = bias + W_rows * B} where row {@code q = c * kernelVolume + t} of B is the slice of channel c's
-     * padded array starting at tap t's offset: Sgemm's K panels and register blocks, B packed strip by strip.
+     * {@code c = bias + W_rows * B} for one strip of {@code width} output positions (its runs as {@link #image}
+     * lists them), B read from the padded planes; K panels of {@value #KC}.
      */
-    private static void multiply(Plan p, float[] w, float[] bias, int firstRow, int rows, float[] padded, int length,
-                                 float[] tile, int columns) {
+    private static void strip(Plan p, float[] w, float[] bias, int firstRow, int rows, float[] padded,
+                              float[] panel, int[] runs, int width, float[] c, int cOff, int ldc) {
         int k = p.k();
-        int kVol = p.tapOffset().length;
-        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * STRIP);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
+            pack(p, p0, kc, padded, runs, width, panel);
             Rows a = new Rows(w, firstRow * k + p0, k, p0 == 0 ? bias : null, firstRow);
-            for (int j = 0; j < columns; j += STRIP) {
-                for (int q = 0; q < kc; q++) {
-                    int row = p0 + q;
-                    int src = row / kVol * length + p.tapOffset()[row % kVol] + j;
-                    FloatVector.fromArray(SPECIES, padded, src).intoArray(panel, q * STRIP);
-                    FloatVector.fromArray(SPECIES, padded, src + VL).intoArray(panel, q * STRIP + VL);
-                }
-                rowBlocks(kc, a, rows, panel, tile, j, columns);
-            }
+            rowBlocks(kc, a, rows, panel, c, cOff, ldc);
         }
     }
 
+    /**
+     * Packs rows {@code [p0, p0 + kc)} of the strip's B into {@code panel} ({@link #STRIP} floats a row, zeros past
+     * {@code width}). Each run of positions in one output row is one contiguous slice, copied a vector at a time;
+     * a vector running past the run writes values the next run (or the next panel row) overwrites, which is why
+     * the panel has one spare vector at its end.
+     */
+    private static void pack(Plan p, int p0, int kc, float[] padded, int[] runs, int width, float[] panel) {
+        if (width == STRIP && packByBlends(p, p0, kc, padded, runs, panel)) {
+            return;
+        }
+        int kVol = p.tapOffset().length;
+        for (int q = 0; q < kc; q++) {
+            int row = p0 + q;
+            int base = row / kVol * p.length() + p.tapOffset()[row % kVol];
+            int dst = q * STRIP;
+            for (int r = 0; runs[2 * r] < width; r++) {
+                int col = runs[2 * r];
+                int src = base + runs[2 * r + 1];
+                for (int t = 0; t < runs[2 * r + 2] - col; t += VL) {
+                    FloatVector.fromArray(SPECIES, padded, src + t).intoArray(panel, dst + col + t);
+                }
+            }
+            Arrays.fill(panel, dst + width, dst + STRIP, 0f);
+        }
+    }
+
+    /**
+     * The same panel for a full strip whose two vectors each span at most two runs (output rows at least 8 wide, on
+     * AVX-512): each vector is loaded from its first run's slice and, from the lane where the second run starts,
+     * blended with a load from the second run's slice, then stored once. Overlapping stores (the general packing)
+     * cost a store-forwarding stall when the micro-kernel reads the panel right away. False, packing nothing,
+     * when a vector spans more runs.
+     */
+    private static boolean packByBlends(Plan p, int p0, int kc, float[] padded, int[] runs, float[] panel) {
+        // Per vector v: shift (padded offset minus column) of its first and second run, and where the second starts.
+        int r = 0;
+        int[] shift = new int[4];
+        int[] split = {VL, VL};
+        for (int v = 0; v < 2; v++) {
+            int start = v * VL;
+            while (runs[2 * r + 2] <= start) {
+                r++;
+            }
+            shift[2 * v] = runs[2 * r + 1] - runs[2 * r];
+            int next = runs[2 * r + 2];
+            if (next < start + VL) {
+                if (runs[2 * r + 4] < start + VL) {
+                    return false;
+                }
+                shift[2 * v + 1] = runs[2 * r + 3] - next;
+                split[v] = next - start;
+            }
+        }
+        VectorMask<Float> second0 = SPECIES.indexInRange(0, split[0]).not();
+        VectorMask<Float> second1 = SPECIES.indexInRange(0, split[1]).not();
+        int kVol = p.tapOffset().length;
+        for (int q = 0; q < kc; q++) {
+            int row = p0 + q;
+            int base = row / kVol * p.length() + p.tapOffset()[row % kVol];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, padded, base + shift[0]);
+            if (split[0] < VL) {
+                v0 = v0.blend(FloatVector.fromArray(SPECIES, padded, base + shift[1]), second0);
+            }
+            FloatVector v1 = FloatVector.fromArray(SPECIES, padded, base + shift[2] + VL);
+            if (split[1] < VL) {
+                v1 = v1.blend(FloatVector.fromArray(SPECIES, padded, base + shift[3] + VL), second1);
+            }
+            v0.intoArray(panel, q * STRIP);
+            v1.intoArray(panel, q * STRIP + VL);
+        }
+        return true;
+    }
+
     /** All rows of one strip, twelve (AVX-512 only), six, four, then one at a time, as {@link Sgemm} does. */
-    private static void rowBlocks(int kc, Rows a, int rows, float[] panel, float[] tile, int j, int ldc) {
+    private static void rowBlocks(int kc, Rows a, int rows, float[] panel, float[] c, int cOff, int ldc) {
         int i = 0;
         if (VL >= 16 && kc >= 32) {
             for (; rows - i >= 12; i += 12) {
-                SgemmBlocks.block12x2(kc, a, i, panel, 0, STRIP, tile, i * ldc + j, ldc);
+                SgemmBlocks.block12x2(kc, a, i, panel, 0, STRIP, c, cOff + i * ldc, ldc);
             }
         }
         // Two leftover rows run better as part of two four-row blocks than as two single rows.
@@ -184,51 +249,13 @@ final class ConvFlatPadded {
             sixes--;
         }
         for (int end = i + 6 * sixes; i < end; i += 6) {
-            SgemmBlocks.block6x2(kc, a, i, panel, 0, STRIP, tile, i * ldc + j, ldc);
+            SgemmBlocks.block6x2(kc, a, i, panel, 0, STRIP, c, cOff + i * ldc, ldc);
         }
         for (; i + 4 <= rows; i += 4) {
-            SgemmBlocks.block4x2(kc, a, i, panel, 0, STRIP, tile, i * ldc + j, ldc);
+            SgemmBlocks.block4x2(kc, a, i, panel, 0, STRIP, c, cOff + i * ldc, ldc);
         }
         for (; i < rows; i++) {
-            SgemmBlocks.block1x2(kc, a, i, panel, 0, STRIP, tile, i * ldc + j);
-        }
-    }
-
-    /**
-     * Copies the real columns into Y, clamped. For one image the planes of rows {@code [firstRow, firstRow + rows)}
-     * are one contiguous run of Y, written row by row in whole vectors: a vector that runs past its output row
-     * writes values that the following rows overwrite, so only where a vector would run past the end of the run
-     * (the next run may belong to another worker) are the last floats written one at a time.
-     */
-    private static void copyOut(Plan p, float[] tile, int columns, float[] y, int n0, int count, int firstRow,
-                                int rows) {
-        ConvGeometry g = p.g();
-        int outH = g.out()[1];
-        int outW = g.out()[2];
-        int outVol = g.outVolume();
-        ConvClamp clamp = p.clamp();
-        boolean clamped = !clamp.isIdentity();
-        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
-        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
-        for (int i = 0; i < count; i++) {
-            int dst = ((n0 + i) * p.m() + firstRow) * outVol;
-            int runEnd = dst + rows * outVol;
-            for (int r = 0; r < rows; r++) {
-                for (int oh = 0; oh < outH; oh++, dst += outW) {
-                    int src = r * columns + i * p.imageStride() + oh * p.wp();
-                    int ow = 0;
-                    for (; ow < outW && dst + ow + VL <= runEnd; ow += VL) {
-                        FloatVector v = FloatVector.fromArray(SPECIES, tile, src + ow);
-                        if (clamped) {
-                            v = v.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
-                        }
-                        v.intoArray(y, dst + ow);
-                    }
-                    for (; ow < outW; ow++) {
-                        y[dst + ow] = Math.min(clamp.max(), Math.max(tile[src + ow], clamp.min()));
-                    }
-                }
-            }
+            SgemmBlocks.block1x2(kc, a, i, panel, 0, STRIP, c, cOff + i * ldc);
         }
     }
 }
