@@ -63,10 +63,12 @@ final class ConvFlatPadded {
 
     /**
      * The fixed shape of one call: {@code wp} the padded width, {@code lead} the padded index of input (0, 0),
-     * {@code length} the floats of one channel's padded plane (every slice any strip reads, plus a vector).
+     * {@code length} the floats of one channel's padded plane (every slice any strip reads, plus a vector),
+     * {@code rowStart[q]} where row q of B (channel {@code q / kernelVolume}, tap {@code q % kernelVolume}) starts in
+     * the channels' padded planes.
      */
     private record Plan(ConvGeometry g, int k, int channels, int cPerGroup, int m, int mPerGroup, int group,
-                        ConvClamp clamp, int wp, int lead, int length, int[] tapOffset) {
+                        ConvClamp clamp, int wp, int lead, int length, int[] rowStart) {
     }
 
     /** {@code y = clamp(bias + conv(x, w))} for a geometry accepted by {@link #supports}; y is written, never read. */
@@ -76,15 +78,16 @@ final class ConvFlatPadded {
         int mPerGroup = m / group;
         int kVol = g.kernelVolume();
         int wp = g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2]);
-        int[] tapOffset = new int[kVol];
-        for (int t = 0; t < kVol; t++) {
-            tapOffset[t] = (t / g.kernel()[2]) * wp + t % g.kernel()[2];
-        }
         // Rows: the top border, the input, the bottom border; slices start at most (outH - 1) * wp + outW - 1
         // plus the last tap's offset and run one vector long.
         int length = (g.padBegin()[1] + g.in()[1] + Math.max(g.padBegin()[1], g.padEnd()[1]) + 1) * wp + VL;
+        int[] rowStart = new int[cPerGroup * kVol];
+        for (int q = 0; q < rowStart.length; q++) {
+            int t = q % kVol;
+            rowStart[q] = q / kVol * length + t / g.kernel()[2] * wp + t % g.kernel()[2];
+        }
         Plan p = new Plan(g, cPerGroup * kVol, channels, cPerGroup, m, mPerGroup, group, clamp, wp,
-                g.padBegin()[1] * wp + g.padBegin()[2], length, tapOffset);
+                g.padBegin()[1] * wp + g.padBegin()[2], length, rowStart);
         int baseTasks = batch * group;
         int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
         int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
@@ -133,16 +136,32 @@ final class ConvFlatPadded {
         p.clamp().apply(y, yOff, rows * outVol);
     }
 
-    /** Zeroes the channels' padded planes and copies the image's rows in. */
+    /**
+     * Zeroes the channels' padded planes and copies the image's rows in, a vector at a time in increasing order: the
+     * lanes of a row's last vector past the row are written as zeros, which either are border or will be
+     * overwritten by the next row (System.arraycopy of 8 floats cost more than the whole vector copy). A vector that
+     * would read past the end of X goes one float at a time.
+     */
     private static void fillPadded(Plan p, float[] x, int xOff, float[] padded) {
         int inH = p.g().in()[1];
         int inW = p.g().in()[2];
         Arrays.fill(padded, 0, p.cPerGroup() * p.length(), 0f);
+        VectorMask<Float> lastLanes = SPECIES.indexInRange(0, inW % VL == 0 ? VL : inW % VL);
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (int c = 0; c < p.cPerGroup(); c++) {
-            int src = xOff + c * p.g().inVolume();
-            int dst = c * p.length() + p.lead();
+            int plane = xOff + c * p.g().inVolume();
             for (int ih = 0; ih < inH; ih++) {
-                System.arraycopy(x, src + ih * inW, padded, dst + ih * p.wp(), inW);
+                int src = plane + ih * inW;
+                int dst = c * p.length() + p.lead() + ih * p.wp();
+                int t = 0;
+                for (; t + VL < inW; t += VL) {
+                    FloatVector.fromArray(SPECIES, x, src + t).intoArray(padded, dst + t);
+                }
+                if (src + t + VL <= x.length) {
+                    FloatVector.fromArray(SPECIES, x, src + t).blend(zero, lastLanes.not()).intoArray(padded, dst + t);
+                } else {
+                    System.arraycopy(x, src + t, padded, dst + t, inW - t);
+                }
             }
         }
     }
@@ -172,10 +191,8 @@ final class ConvFlatPadded {
         if (width == STRIP && packByBlends(p, p0, kc, padded, runs, panel)) {
             return;
         }
-        int kVol = p.tapOffset().length;
         for (int q = 0; q < kc; q++) {
-            int row = p0 + q;
-            int base = row / kVol * p.length() + p.tapOffset()[row % kVol];
+            int base = p.rowStart()[p0 + q];
             int dst = q * STRIP;
             for (int r = 0; runs[2 * r] < width; r++) {
                 int col = runs[2 * r];
@@ -217,10 +234,8 @@ final class ConvFlatPadded {
         }
         VectorMask<Float> second0 = SPECIES.indexInRange(0, split[0]).not();
         VectorMask<Float> second1 = SPECIES.indexInRange(0, split[1]).not();
-        int kVol = p.tapOffset().length;
         for (int q = 0; q < kc; q++) {
-            int row = p0 + q;
-            int base = row / kVol * p.length() + p.tapOffset()[row % kVol];
+            int base = p.rowStart()[p0 + q];
             FloatVector v0 = FloatVector.fromArray(SPECIES, padded, base + shift[0]);
             if (split[0] < VL) {
                 v0 = v0.blend(FloatVector.fromArray(SPECIES, padded, base + shift[1]), second0);
