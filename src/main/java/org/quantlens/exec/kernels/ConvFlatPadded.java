@@ -97,16 +97,23 @@ final class ConvFlatPadded {
             for (int task = start; task < end; task++) {
                 int r0 = task % blockCount * rowsPerBlock;
                 int ng = task / blockCount;
-                image(p, x, w, bias, y, ng / group, ng % group, r0, Math.min(mPerGroup, r0 + rowsPerBlock) - r0);
+                image(p, x, w, bias, y, ng / group, ng % group, r0, Math.min(mPerGroup, r0 + rowsPerBlock) - r0,
+                        task == start);
             }
         });
     }
 
-    /** Output rows {@code [r0, r0 + rows)} of group {@code gi} of image n. */
+    /**
+     * Output rows {@code [r0, r0 + rows)} of group {@code gi} of image n. The padded planes are zeroed only for the
+     * first task of a worker's range ({@code zero}): later images of the same call rewrite the same interior cells.
+     */
     private static void image(Plan p, float[] x, float[] w, float[] bias, float[] y, int n, int gi, int r0,
-                              int rows) {
+                              int rows, boolean zero) {
         int outVol = p.g().outVolume();
         float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL, p.cPerGroup() * p.length());
+        if (zero) {
+            Arrays.fill(padded, 0, p.cPerGroup() * p.length(), 0f);
+        }
         fillPadded(p, x, (n * p.channels() + gi * p.cPerGroup()) * p.g().inVolume(), padded);
         float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, p.k()) * STRIP + VL);
         // The strip's runs of positions in one output row: runs[2r] is the first column, runs[2r + 1] its padded
@@ -137,7 +144,7 @@ final class ConvFlatPadded {
     }
 
     /**
-     * Zeroes the channels' padded planes and copies the image's rows in, a vector at a time in increasing order: the
+     * Copies the image's rows into the channels' zero-bordered planes, a vector at a time in increasing order: the
      * lanes of a row's last vector past the row are written as zeros, which either are border or will be
      * overwritten by the next row (System.arraycopy of 8 floats cost more than the whole vector copy). A vector that
      * would read past the end of X goes one float at a time.
@@ -145,7 +152,6 @@ final class ConvFlatPadded {
     private static void fillPadded(Plan p, float[] x, int xOff, float[] padded) {
         int inH = p.g().in()[1];
         int inW = p.g().in()[2];
-        Arrays.fill(padded, 0, p.cPerGroup() * p.length(), 0f);
         VectorMask<Float> lastLanes = SPECIES.indexInRange(0, inW % VL == 0 ? VL : inW % VL);
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int c = 0; c < p.cPerGroup(); c++) {
