@@ -28,7 +28,7 @@ final class PoolMax {
         float[] y = new float[g.outputSize(planes)];
         long[] indices = wantIndices ? new long[y.length] : null;
         boolean halving = PoolRows.isInBounds2x2(g);
-        boolean smallPlanes = PoolMaxSmallPlanes.supports(g) && !Boolean.getBoolean("quantlens.noflat");
+        boolean smallPlanes = PoolMaxSmallPlanes.supports(g);
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
             if (indices == null && smallPlanes) {
                 PoolMaxSmallPlanes.max2x2(g, src, s, e, y);

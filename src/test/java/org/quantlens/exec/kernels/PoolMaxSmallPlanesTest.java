@@ -47,7 +47,8 @@ class PoolMaxSmallPlanesTest {
                     // Planes outside the range are left alone.
                     float want = plane >= first && plane < end ? expected[i] : 42f;
                     assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(fast[i]),
-                            planes + " planes of " + outH + "x" + outW + ", range " + first + ".." + end + ", output " + i);
+                            planes + " planes of " + outH + "x" + outW + ", range " + first + ".." + end
+                                    + ", output " + i);
                 }
             }
         }
