@@ -20,9 +20,11 @@ import org.quantlens.exec.kernels.SgemmBlocks.Rows;
  *
  * <p>The matrix product is {@link Sgemm}'s register blocking ({@link SgemmBlocks}) with its own packing: the output
  * plane is cut into strips of two vectors of consecutive output positions, and each {@code K x strip} panel of B is
- * gathered straight from the padded planes, one slice per output row in the strip. The blocks then write the strip
- * straight into Y (a last partial strip goes through a small tile), and the fused {@link ConvClamp} runs over each
- * image's rows while they are in cache.
+ * gathered straight from the padded planes, one slice per output row in the strip. No junk columns are computed
+ * (LeNet's 8-wide rows would waste a fifth of the multiply at padded width), and the blocks write each strip
+ * straight into Y (a last partial strip goes through a small tile); the fused {@link ConvClamp} runs over each
+ * image's rows while they are in cache. Work is split over images and groups; with fewer of those than workers
+ * (batch 1), over chunks of strips, then output channels.
  *
  * <p>Arithmetic: every output is one fused multiply-add chain that starts at its bias and runs over {@code K =
  * C/group * kernelVolume} in increasing order (input channel outer, taps inner, row-major), exactly {@link
@@ -36,18 +38,24 @@ final class ConvFlatPadded {
     private static final int STRIP = 2 * VL;
     /** K panel depth, as {@link Sgemm}'s: a panel of {@code KC x STRIP} floats stays in L1. */
     private static final int KC = 256;
-    /** Padded planes larger than this go through {@link Im2col} tiles instead. */
-    static final int MAX_PADDED_PLANE = 1024;
+    /** Padded planes larger than this (about 126 x 126) go through {@link Im2col} tiles instead. */
+    static final int MAX_PADDED_PLANE = 1 << 14;
+    /** A group's padded planes above this many floats (4 MB of scratch per worker) go through {@link Im2col}. */
+    static final int MAX_PADDED_FLOATS = 1 << 20;
+    /** Weights of one group above this many floats (256 KB) go through {@link Im2col} tiles instead. */
+    static final int MAX_GROUP_WEIGHTS = 1 << 16;
 
     private ConvFlatPadded() {
     }
 
     /**
      * True when this path applies: 1-D or 2-D, stride 1 and dilation 1 on every axis, each pad at most kernel - 1
-     * (so the shared borders suffice), not 1x1 unpadded (multiplied in place elsewhere), and a padded plane of at
-     * most {@value #MAX_PADDED_PLANE} floats.
+     * (so the shared borders suffice), not 1x1 unpadded (multiplied in place elsewhere), a padded plane of at most
+     * {@value #MAX_PADDED_PLANE} floats ({@value #MAX_PADDED_FLOATS} for all channels of a group), and a group's
+     * weights of at most {@value #MAX_GROUP_WEIGHTS} floats: every strip walks all of them, so they must stay in
+     * cache (im2col tiles walk them once per K panel instead).
      */
-    static boolean supports(ConvGeometry g) {
+    static boolean supports(ConvGeometry g, int cPerGroup, int mPerGroup) {
         int[] k = g.kernel();
         for (int a = 0; a < 3; a++) {
             if (g.stride()[a] != 1 || g.dilation()[a] != 1 || g.padBegin()[a] > k[a] - 1 || g.padEnd()[a] > k[a] - 1) {
@@ -57,8 +65,14 @@ final class ConvFlatPadded {
         boolean pointwise = k[1] == 1 && k[2] == 1 && g.padBegin()[1] + g.padEnd()[1] + g.padBegin()[2]
                 + g.padEnd()[2] == 0;
         return k[0] == 1 && g.in()[0] == 1 && !pointwise && g.out()[1] > 0 && g.out()[2] > 0
-                && (long) (g.in()[1] + 2 * Math.max(g.padBegin()[1], g.padEnd()[1]) + 1)
-                * (g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2])) <= MAX_PADDED_PLANE;
+                && plane(g) <= MAX_PADDED_PLANE && cPerGroup * plane(g) <= MAX_PADDED_FLOATS
+                && (long) cPerGroup * g.kernelVolume() * mPerGroup <= MAX_GROUP_WEIGHTS;
+    }
+
+    /** Upper bound of one channel's padded plane, in floats (see {@link #run} for the exact length). */
+    private static long plane(ConvGeometry g) {
+        return (long) (g.in()[1] + 2 * Math.max(g.padBegin()[1], g.padEnd()[1]) + 1)
+                * (g.in()[2] + Math.max(g.padBegin()[2], g.padEnd()[2])) + VL;
     }
 
     /**
@@ -88,27 +102,34 @@ final class ConvFlatPadded {
         }
         Plan p = new Plan(g, cPerGroup * kVol, channels, cPerGroup, m, mPerGroup, group, clamp, wp,
                 g.padBegin()[1] * wp + g.padBegin()[2], length, rowStart);
+        // Fewer images x groups than workers (batch 1): split each plane's strips between them (each chunk copies
+        // the padded planes itself), and output channels too when there are fewer strips than workers.
         int baseTasks = batch * group;
-        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (ctx.threads() + baseTasks - 1) / baseTasks));
+        int strips = (g.outVolume() + STRIP - 1) / STRIP;
+        int need = (ctx.threads() + baseTasks - 1) / baseTasks;
+        int chunks = Math.min(strips, need);
+        int blocks = Math.max(1, Math.min((mPerGroup + 15) / 16, (need + chunks - 1) / chunks));
         int rowsPerBlock = ((mPerGroup + blocks - 1) / blocks + 3) / 4 * 4;
         int blockCount = (mPerGroup + rowsPerBlock - 1) / rowsPerBlock;
-        long cost = (long) rowsPerBlock * p.k() * g.outVolume();
-        ctx.parallelFor(baseTasks * blockCount, cost, (start, end) -> {
+        long cost = (long) rowsPerBlock * p.k() * Math.min(g.outVolume(), (strips + chunks - 1) / chunks * STRIP);
+        ctx.parallelFor(baseTasks * chunks * blockCount, cost, (start, end) -> {
             for (int task = start; task < end; task++) {
                 int r0 = task % blockCount * rowsPerBlock;
-                int ng = task / blockCount;
+                int chunk = task / blockCount % chunks;
+                int ng = task / blockCount / chunks;
                 image(p, x, w, bias, y, ng / group, ng % group, r0, Math.min(mPerGroup, r0 + rowsPerBlock) - r0,
-                        task == start);
+                        chunk * strips / chunks * STRIP, (chunk + 1) * strips / chunks * STRIP, task == start);
             }
         });
     }
 
     /**
-     * Output rows {@code [r0, r0 + rows)} of group {@code gi} of image n. The padded planes are zeroed only for the
-     * first task of a worker's range ({@code zero}): later images of the same call rewrite the same interior cells.
+     * Output rows {@code [r0, r0 + rows)} of group {@code gi} of image n, output positions {@code [j0, j1)} (whole
+     * strips; j1 may pass the plane's end). The padded planes are zeroed only for the first task of a worker's range
+     * ({@code zero}): later tasks of the same call rewrite the same interior cells.
      */
     private static void image(Plan p, float[] x, float[] w, float[] bias, float[] y, int n, int gi, int r0,
-                              int rows, boolean zero) {
+                              int rows, int j0, int j1, boolean zero) {
         int outVol = p.g().outVolume();
         float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL, p.cPerGroup() * p.length());
         if (zero) {
@@ -122,7 +143,8 @@ final class ConvFlatPadded {
         int outW = p.g().out()[2];
         int firstRow = gi * p.mPerGroup() + r0;
         int yOff = (n * p.m() + firstRow) * outVol;
-        for (int j = 0; j < outVol; j += STRIP) {
+        int end = Math.min(outVol, j1);
+        for (int j = j0; j < end; j += STRIP) {
             int width = Math.min(STRIP, outVol - j);
             int count = 0;
             for (int col = 0; col < width; col += outW - (j + col) % outW, count++) {
@@ -140,7 +162,9 @@ final class ConvFlatPadded {
                 }
             }
         }
-        p.clamp().apply(y, yOff, rows * outVol);
+        for (int r = 0; r < rows; r++) {
+            p.clamp().apply(y, yOff + r * outVol + j0, end - j0);
+        }
     }
 
     /**

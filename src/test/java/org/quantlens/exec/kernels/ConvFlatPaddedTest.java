@@ -60,7 +60,7 @@ class ConvFlatPaddedTest {
 
     private static void assertMatches(Random rnd, int batch, int channels, int m, int group, ConvGeometry g,
                                       ConvClamp clamp, ExecContext ctx) {
-        assertTrue(ConvFlatPadded.supports(g), g.toString());
+        assertTrue(ConvFlatPadded.supports(g, channels / group, m / group), g.toString());
         float[] x = random(rnd, batch * channels * g.inVolume());
         float[] w = random(rnd, m * channels / group * g.kernelVolume());
         float[] bias = random(rnd, m);
@@ -122,15 +122,33 @@ class ConvFlatPaddedTest {
     }
 
     @Test
-    void onlyUnitStrideUndilatedSmallPlanesWithPadsBelowTheKernelAreSupported() {
-        assertTrue(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {1, 1, 1, 1})));
-        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {3, 1, 1, 1})));
-        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 1, 1, new int[] {0, 0, 0, 0})));
-        assertFalse(ConvFlatPadded.supports(geometry(112, 112, 3, 3, new int[] {1, 1, 1, 1})));
+    void largePlanesOfOneImageSplitIntoStripChunksPerWorkerMatchTheDefinitionBitForBit() {
+        Random rnd = new Random(15);
+        int[] same = {1, 1, 1, 1};
+        for (int threads : new int[] {1, 2, 3}) {
+            ExecContext ctx = ExecContext.withThreads(threads);
+            assertMatches(rnd, 1, 5, 7, 1, geometry(40, 40, 3, 3, same), new ConvClamp(0f, 6f), ctx);
+            assertMatches(rnd, 2, 6, 40, 2, geometry(23, 29, 3, 3, same), ConvClamp.NONE, ctx);
+            assertMatches(rnd, 1, 3, 24, 1, geometry(6, 6, 3, 3, same), new ConvClamp(0f, Float.POSITIVE_INFINITY),
+                    ctx);
+        }
+    }
+
+    @Test
+    void onlyUnitStrideUndilatedSmallPlanesWithPadsBelowTheKernelAndCacheSizedWeightsAreSupported() {
+        assertTrue(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {1, 1, 1, 1}), 16, 32));
+        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {3, 1, 1, 1}), 16, 32));
+        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 1, 1, new int[] {0, 0, 0, 0}), 16, 32));
+        assertTrue(ConvFlatPadded.supports(geometry(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 32, 32));
+        // A plane over 16k floats, or a group's planes over 1M floats of scratch.
+        assertFalse(ConvFlatPadded.supports(geometry(200, 200, 3, 3, new int[] {1, 1, 1, 1}), 1, 8));
+        assertFalse(ConvFlatPadded.supports(geometry(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 100, 8));
         assertFalse(ConvFlatPadded.supports(ConvGeometry.of(new int[] {8, 8}, new int[] {3, 3}, new int[] {2, 2},
-                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4})));
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}), 16, 32));
         assertFalse(ConvFlatPadded.supports(ConvGeometry.of(new int[] {8, 8}, new int[] {3, 3}, new int[] {1, 1},
-                new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {8, 8})));
+                new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {8, 8}), 16, 32));
+        // 512 -> 512 channels 3x3: 2.4M weights, walked once per strip, would stream from memory.
+        assertFalse(ConvFlatPadded.supports(geometry(7, 7, 3, 3, new int[] {1, 1, 1, 1}), 512, 512));
     }
 
     @Test
@@ -141,7 +159,7 @@ class ConvFlatPaddedTest {
         Tensor b = Tensor.ofFloats(Shape.of(32), random(rnd, 32));
         ConvWindow window = ConvWindow.parse(Kernels.node("Conv", 3,
                 org.quantlens.ir.Attribute.ofInts("pads", 1, 1, 1, 1)), false);
-        assertTrue(ConvFlatPadded.supports(window.geometry(new int[] {8, 8}, new int[] {3, 3})));
+        assertTrue(ConvFlatPadded.supports(window.geometry(new int[] {8, 8}, new int[] {3, 3}), 16, 32));
         float[] fast = ConvKernel.conv(x, w, b, window, 1, ConvClamp.NONE, ExecContext.withThreads(2)).floats();
         float[] exact = NaiveConv.conv(x, w, b, 1, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1, 1, 1})
                 .floats();
