@@ -10,11 +10,16 @@ import org.quantlens.exec.ExecContext;
  * result is bit-identical to "fill with bias, then {@code SgemmReference.multiplyAdd}" for any tiling and thread
  * count.
  *
+ * <p>Planes up to about 126 x 126 with unit strides and dilations (LeNet's 16x16 and 8x8 3x3 layers), when the
+ * weights of a group fit in cache, go through {@link ConvFlatPadded}, which reads the matrix product's operand
+ * straight from zero-bordered copies of the input planes instead of unfolding them: the same chains, the same bits.
+ *
  * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
- * small planes (LeNet's 8x8) are grouped several images to a tile, so the matrix product has enough columns to run
- * whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding multiplies
- * X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile right after
- * its product. With few tiles (small late layers), output channels are split too, so every worker has work.
+ * other small planes (strided ones) are grouped several images to a tile, so the matrix product has enough columns
+ * to run whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding
+ * multiplies X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile
+ * right after its product. With few tiles (small late layers), output channels are split too, so every worker has
+ * work.
  */
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */
@@ -26,6 +31,10 @@ final class ConvIm2col {
     /** {@code y = clamp(bias + conv(x, w))}; y is written, never read. */
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int m, int group, ExecContext ctx) {
+        if (ConvFlatPadded.supports(g, channels / group, m / group)) {
+            ConvFlatPadded.run(g, x, w, bias, clamp, y, batch, channels, m, group, ctx);
+            return;
+        }
         int cPerGroup = channels / group;
         int mPerGroup = m / group;
         int k = cPerGroup * g.kernelVolume();

@@ -29,7 +29,12 @@ final class PoolMax {
         float[] y = OutputArrays.floats(g.outputSize(planes));
         long[] indices = wantIndices ? new long[y.length] : null;
         boolean halving = PoolRows.isInBounds2x2(g);
+        boolean smallPlanes = PoolMaxSmallPlanes.supports(g);
         ctx.parallelFor(planes, (long) g.outVolume() * g.kernelVolume(), (s, e) -> {
+            if (indices == null && smallPlanes) {
+                PoolMaxSmallPlanes.max2x2(g, src, s, e, y);
+                return;
+            }
             for (int plane = s; plane < e; plane++) {
                 if (indices == null && halving) {
                     PoolRows.max2x2(g, src, plane * g.inVolume(), y, plane * g.outVolume());
