@@ -31,7 +31,9 @@ final class ConvIm2col {
     /** {@code y = clamp(bias + conv(x, w))}; y is written, never read. */
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int m, int group, ExecContext ctx) {
-        if (ConvFlatPadded.supports(g, channels / group, m / group)) {
+        // In a fresh JVM the unfolding path's products run on Sgemm's plain warm-up loops (VectorWarmUp); the flat
+        // path's vector packing would start cold instead, so it waits until that budget is spent.
+        if (SgemmWarmUp.BUDGET.isSpent() && ConvFlatPadded.supports(g, channels / group, m / group)) {
             ConvFlatPadded.run(g, x, w, bias, clamp, y, batch, channels, m, group, ctx);
             return;
         }
