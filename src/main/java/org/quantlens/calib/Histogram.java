@@ -287,7 +287,7 @@ public final class Histogram {
 
     private int binOf(double x) {
         double s = position(form == Form.ABSOLUTE ? Math.abs(x) : x, level);
-        long idx = HistogramBinning.floorToLong(s) + (form == Form.ABSOLUTE ? 0 : bins / 2);
+        long idx = (long) Math.floor(s) + (form == Form.ABSOLUTE ? 0 : bins / 2);
         return (int) Math.max(0, Math.min(bins - 1, idx));
     }
 

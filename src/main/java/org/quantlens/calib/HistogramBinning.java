@@ -185,17 +185,6 @@ final class HistogramBinning {
         return scanWithSpecials(data, from, to); // rare: NaN or infinities
     }
 
-    /**
-     * {@code (long) Math.floor(q)} for every double, without the call: Math.floor is an intrinsic only once C2 has
-     * compiled the loop, and before that (a fresh JVM's first calibration batches) it was a third of the binning.
-     * Truncation rounds toward zero, so a negative non-integer q is one above its floor; at the saturated
-     * Long.MIN_VALUE the floor saturates too.
-     */
-    static long floorToLong(double q) {
-        long t = (long) q;
-        return q < t && t != Long.MIN_VALUE ? t - 1 : t;
-    }
-
     private static void countSpecial(float v, long[] special) {
         special[v != v ? 0 : v > 0 ? 1 : 2]++;
     }
@@ -225,7 +214,7 @@ final class HistogramBinning {
             float v = data[i];
             if (v - v == 0) { // finite
                 double x = absolute ? Math.abs((double) v) : v;
-                long idx = floorToLong((x - origin) / width) + half;
+                long idx = (long) Math.floor((x - origin) / width) + half;
                 counts[(int) Math.max(0, Math.min(last, idx))]++;
                 zeros += v == 0f ? 1 : 0;
             }

@@ -198,20 +198,4 @@ class HistogramBinningTest {
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(s.min()));
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(s.max()));
     }
-
-    @Test
-    void floorToLongEqualsMathFloorCastForEveryKindOfDouble() {
-        double[] special = {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2047.999999, -1e-300, 1e-300, Math.nextDown(1.0),
-            -Math.nextDown(1.0), 4.5e15, -4.5e15, 9.007199254740993e15, -9.007199254740993e15, 0x1p62, -0x1p62,
-            0x1p63, -0x1p63, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE,
-            -Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
-        for (double q : special) {
-            assertEquals((long) Math.floor(q), HistogramBinning.floorToLong(q), "q = " + q);
-        }
-        SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < 200_000; i++) {
-            double q = i % 2 == 0 ? (r.nextDouble() - 0.5) * 5000 : Double.longBitsToDouble(r.nextLong());
-            assertEquals((long) Math.floor(q), HistogramBinning.floorToLong(q), "q = " + q);
-        }
-    }
 }
