@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.VectorWarmUp;
 
 /**
  * The two hot loops of {@link Histogram#add(float[], int, int)}, kept apart so they stay flat and fast.
@@ -29,11 +30,13 @@ final class HistogramBinning {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     /** Smallest range worth splitting over threads. */
     static final int PARALLEL_MIN = 1 << 18;
+    /** Shortest range scanned with vectors. */
+    static final int VECTOR_MIN = 4096;
     /**
-     * Shortest range scanned with vectors: only ranges this long (16 MiB of floats) repay the vector loop's
-     * warm-up in a fresh JVM; calibration batches of typical models stay below it (see {@link #scanScalar}).
+     * {@link #scanScalar} time in a fresh JVM before the vector scan takes over ({@link VectorWarmUp}): more than
+     * the bundled sample's whole calibration needs, whose vector-loop warm-up alone was ~0.5 s of CPU.
      */
-    static final int VECTOR_MIN = 1 << 22;
+    private static final VectorWarmUp WARM_UP = VectorWarmUp.ofMillis(50);
     private static final int EXPONENT = 0x7f800000;
     private static final int MAGNITUDE = 0x7fffffff;
     /** Order keys of -Inf and +Inf: a key outside them is a NaN's, one equal to them an infinity's. */
@@ -103,18 +106,27 @@ final class HistogramBinning {
 
     /**
      * Min/max and min |x| of the finite values of data[from, to) and the NaN / +Inf / -Inf counts: {@link
-     * #scanVectors} for ranges of {@link #VECTOR_MIN} values and more, else {@link #scanScalar}. Both give the same
-     * result.
+     * #scanVectors} for ranges of {@link #VECTOR_MIN} values and more once the warm-up budget is spent, else {@link
+     * #scanScalar}. Both give the same result.
      */
     static Scan scan(float[] data, int from, int to) {
-        return to - from >= VECTOR_MIN ? scanVectors(data, from, to) : scanScalar(data, from, to);
+        if (to - from < VECTOR_MIN) {
+            return scanScalar(data, from, to);
+        }
+        if (WARM_UP.isSpent()) {
+            return scanVectors(data, from, to);
+        }
+        long start = System.nanoTime();
+        Scan s = scanScalar(data, from, to);
+        WARM_UP.record(System.nanoTime() - start);
+        return s;
     }
 
     /**
      * The scan as one branch-free pass of three integer reductions (min and max of the order key, min of the
      * magnitude bits), then, only when a key lies outside the finite keys (a NaN or an infinity was seen), an exact
-     * recount that skips them. Why scalar: Vector API code runs some 50 times slower than plain code until C2 has
-     * compiled it (about 0.5 s of CPU for this loop in a fresh JVM), which a one-second calibration never recovers.
+     * recount that skips them. About 5 times slower than {@link #scanVectors} once both are compiled, but it gets
+     * there within milliseconds, where the vector loop runs some 50 times slower than this until C2 compiles it.
      */
     static Scan scanScalar(float[] data, int from, int to) {
         int minKey = Integer.MAX_VALUE;

@@ -8,8 +8,10 @@ import java.lang.management.ThreadMXBean;
  * side (ONNX Runtime with one intra-op thread computes on the calling thread), runs interleaved, and per side the
  * least CPU time of the calling thread over the last two thirds of the runs. CPU time of one thread is what other
  * processes disturb least, so the ratio shows the kernels' efficiency apart from thread scaling and load.
- * {@code java --add-modules jdk.incubator.vector -cp <test classpath> org.quantlens.bench.Fp32SingleThreadProbe
- * [models, comma-separated] [runs]} (default all three models, 300 runs).
+ * {@code java --add-modules jdk.incubator.vector -Dquantlens.vectorWarmUp=off -cp <test classpath>
+ * org.quantlens.bench.Fp32SingleThreadProbe [models, comma-separated] [runs]} (default all three models, 300 runs).
+ * The property makes every run use the vector kernels: without it the first ~0.1 s of each kernel's work runs on
+ * its plain fresh-JVM twin (see {@code VectorWarmUp}), which 300 runs of a small model never get past.
  */
 public final class Fp32SingleThreadProbe {
     private Fp32SingleThreadProbe() {

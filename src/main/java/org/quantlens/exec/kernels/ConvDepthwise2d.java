@@ -3,6 +3,7 @@ package org.quantlens.exec.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
+import org.quantlens.exec.VectorWarmUp;
 
 /**
  * Fast depthwise convolution (one input channel per group) for 1-D and 2-D inputs, any kernel, stride, dilation
@@ -26,8 +27,8 @@ final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
     private static final FloatVector ZERO = FloatVector.zero(SPECIES);
-    /** Multiply-adds on plain loops in a fresh JVM before the vector sweeps take over ({@link VectorWarmUp}). */
-    private static final VectorWarmUp WARM_UP = VectorWarmUp.of(200_000_000L);
+    /** Plain-loop time in a fresh JVM before the vector sweeps take over ({@link VectorWarmUp}). */
+    private static final VectorWarmUp WARM_UP = VectorWarmUp.ofMillis(50);
 
     private ConvDepthwise2d() {
     }
@@ -44,8 +45,13 @@ final class ConvDepthwise2d {
      */
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int mPerGroup, ExecContext ctx) {
-        long work = (long) batch * channels * mPerGroup * g.outVolume() * g.kernelVolume();
-        run(g, x, w, bias, clamp, y, batch, channels, mPerGroup, ctx, WARM_UP.take(work));
+        if (WARM_UP.isSpent()) {
+            run(g, x, w, bias, clamp, y, batch, channels, mPerGroup, ctx, false);
+            return;
+        }
+        long start = System.nanoTime();
+        run(g, x, w, bias, clamp, y, batch, channels, mPerGroup, ctx, true);
+        WARM_UP.record(System.nanoTime() - start);
     }
 
     /**

@@ -1,9 +1,11 @@
 package org.quantlens.exec.kernels;
 
+import org.quantlens.exec.VectorWarmUp;
+
 /**
  * The plain-Java matrix product {@link Sgemm} uses while the JVM is fresh ({@link VectorWarmUp}): each of Sgemm's
  * register blocks warms up separately, and the bundled sample's calibration (about 1.5 G multiply-adds) would
- * otherwise spend most of its CPU there. The first {@link #BUDGET} multiply-adds of the process run here.
+ * otherwise spend most of its CPU there. Products run here until the process has spent {@link #BUDGET} in them.
  *
  * <p>Arithmetic: {@code C[i][j] = rowInit[i]} (when given), then for p = 0, 1, ..., k-1 in increasing order
  * {@code C[i][j] = fma(A[i][p], B[p][j], C[i][j])}: the same fused multiply-add chain per element as
@@ -11,8 +13,12 @@ package org.quantlens.exec.kernels;
  * walks B and C rows contiguously, which C2 vectorises on its own.
  */
 final class SgemmWarmUp {
-    /** Multiply-adds run here before the vector kernels take over: about a second of plain-Java work. */
-    static final VectorWarmUp BUDGET = VectorWarmUp.of(2_000_000_000L);
+    /**
+     * Plain-loop time before the vector kernels take over: the bundled sample's calibration spends about 50 ms
+     * here; any longer job loses at most about this much to the slower loops (8x slower on digits_mlp's small
+     * products, 1-2x on convolutions).
+     */
+    static final VectorWarmUp BUDGET = VectorWarmUp.ofMillis(100);
 
     private SgemmWarmUp() {
     }
