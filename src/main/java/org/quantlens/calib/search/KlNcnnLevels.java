@@ -1,9 +1,8 @@
 package org.quantlens.calib.search;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,12 +43,17 @@ final class KlNcnnLevels {
     /** Largest candidate whose float32 level boundaries are exact (128 * t <= 2^24). */
     static final int MAX_EXACT_CANDIDATE = (1 << 24) / LEVELS;
 
+    /**
+     * Only preferred-shape species (doubles and longs: the same lane count): a process that has run other
+     * Vector API code of one shape (the engine and the histograms use the preferred one) and then meets another
+     * shape here gets shared library call sites with two receiver types, which C2 no longer intrinsifies. A 256-bit
+     * int vector in this class made every search 4x slower after a calibration in the same JVM.
+     */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, D.length() * Integer.SIZE)));
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     /** Levels evaluated per vector; 128 is a multiple of every species length (2 .. 8). */
     static final int LANES = D.length();
-    private static final int[] LEVEL_INDEX = new int[LEVELS];
+    private static final long[] LEVEL_INDEX = new long[LEVELS];
 
     static {
         for (int k = 0; k < LEVELS; k++) {
@@ -63,10 +67,9 @@ final class KlNcnnLevels {
     private final double[] dlogd;
     private final double[] binDlogd;
     /**
-     * Per boundary k = 0 .. 129 (scratch, one set per worker): f_k; sum(d[0..f_k)); sum(d[0..ceil(b_k))); the shared
+     * Per boundary k = 0 .. 129 (scratch, one set per worker): sum(d[0..f_k)); sum(d[0..ceil(b_k))); the shared
      * bin's d[f_k] if b_k is not an integer, else 0; phi_k; M_k.
      */
-    private final int[] floorBin = new int[LEVELS + 2];
     private final double[] below = new double[LEVELS + 2];
     private final double[] upTo = new double[LEVELS + 2];
     private final double[] sharedBin = new double[LEVELS + 2];
@@ -137,20 +140,26 @@ final class KlNcnnLevels {
     }
 
     /**
-     * Fills the boundary scratch for candidate t: k = 0 .. 127 by vectors (gathers of the prefix sum and of d at
-     * f_k), k = 128 (b = t) directly, and k = 129 as padding that makes the (masked-out) shared bin of level 127
+     * Fills the boundary scratch for candidate t: the prefix sum and d at each floor f_k one by one, then k = 0 ..
+     * 127 by vectors, k = 128 (b = t) directly, and k = 129 as padding that makes the (masked-out) shared bin of level 127
      * finite.
      */
     private void boundaries(int t) {
+        // Plain loads at f_k rather than vector gathers: JDK 17 gathers load their index map as an int vector of
+        // half the shape, and once other code has compiled that load for the preferred shape, the gathers fall
+        // back to a lane-by-lane loop (4x slower searches after a calibration in the same JVM).
+        for (int k = 0; k < LEVELS; k++) {
+            int f = k * t >>> 7; // floor(k t / 128); k t < 2^24
+            below[k] = sum[f];
+            sharedBin[k] = dist[f];
+        }
         for (int k = 0; k < LEVELS; k += LANES) {
-            IntVector scaled = IntVector.fromArray(I, LEVEL_INDEX, k).mul(t);
-            scaled.lanewise(VectorOperators.ASHR, 7).intoArray(floorBin, k); // / 128, as scaled >= 0
-            DoubleVector frac = ((DoubleVector) scaled.and(LEVELS - 1).convertShape(VectorOperators.I2D, D, 0))
+            LongVector scaled = LongVector.fromArray(L, LEVEL_INDEX, k).mul(t);
+            DoubleVector frac = ((DoubleVector) scaled.and(LEVELS - 1).convertShape(VectorOperators.L2D, D, 0))
                     .mul(1.0 / LEVELS);
-            DoubleVector s = DoubleVector.fromArray(D, sum, 0, floorBin, k);
-            DoubleVector d = DoubleVector.fromArray(D, dist, 0, floorBin, k)
+            DoubleVector s = DoubleVector.fromArray(D, below, k);
+            DoubleVector d = DoubleVector.fromArray(D, sharedBin, k)
                     .blend(0.0, frac.compare(VectorOperators.EQ, 0.0));
-            s.intoArray(below, k);
             s.add(d).intoArray(upTo, k);
             d.intoArray(sharedBin, k);
             frac.intoArray(phi, k);
