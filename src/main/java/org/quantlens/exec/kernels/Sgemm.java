@@ -211,7 +211,8 @@ final class Sgemm {
      * Short K (a 1x1 convolution with few input channels, where storing C costs more than the multiply-adds): every
      * whole strip of {@code 2*VL} columns of B is packed once, then each block of rows runs across all strips, so C
      * is written row by row in long runs (with columns outermost, 96 rows of a 112x112 output, 50 KB apart, were
-     * written a strip at a time: too many streams, colliding in few L1 sets), and the block is clamped while in L1.
+     * written a strip at a time: too many streams, colliding in few L1 sets); six-row blocks clamp as they store
+     * ({@link SgemmClampedBlock}), the rest is clamped while in L1.
      * Returns how many columns it computed (the whole strips); the caller does the rest. Same chains, same bits.
      */
     private static int rowsOuter(int m, int n, int k, Rows rows, float[] b, int bOff, int ldb, ConvClamp clamp,
@@ -228,9 +229,15 @@ final class Sgemm {
         int i = 0;
         for (int end = 6 * rowsOfSix(m); i < end; i += 6) {
             for (int st = 0; st < strips; st++) {
-                SgemmBlocks.block6x2(k, rows, i, panel, st * stripSize, width, c, cOff + i * ldc + st * width, ldc);
+                int ci = cOff + i * ldc + st * width;
+                if (clamp == null) {
+                    SgemmBlocks.block6x2(k, rows, i, panel, st * stripSize, width, c, ci, ldc);
+                } else {
+                    // The clamp as the accumulators are stored: no re-read of C.
+                    SgemmClampedBlock.block6x2(k, rows, i, panel, st * stripSize, width, c, ci, ldc, clamp.min(),
+                            clamp.max());
+                }
             }
-            clampStrip(clamp, 6, c, cOff + i * ldc, ldc, strips * width);
         }
         for (; i + 4 <= m; i += 4) {
             for (int st = 0; st < strips; st++) {
