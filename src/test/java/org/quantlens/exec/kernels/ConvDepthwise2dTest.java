@@ -216,4 +216,26 @@ class ConvDepthwise2dTest {
             }
         }
     }
+
+    /**
+     * 3x3 stride 2 with wide output rows: every combination of begin and end pads 0-2 on both axes and even and
+     * odd plane sizes matches the reference, on 1 and 2 threads.
+     */
+    @Test
+    void strideTwoThreeByThreeWithAnyPaddingMatchesTheReference() {
+        Random rnd = new Random(8);
+        int[] k = {3, 3};
+        int[] s = {2, 2};
+        int[] one = {1, 1};
+        for (int width : new int[] {32, 33, 34, 35, 48, 63}) {
+            for (int pb = 0; pb <= 2; pb++) {
+                for (int pe = 0; pe <= 2; pe++) {
+                    int[] begin = {pe, pb};
+                    int[] end = {pb, pe};
+                    assertMatchesReference(rnd, 1 + rnd.nextInt(2), 2, 1 + rnd.nextInt(2), 5 + rnd.nextInt(6), width,
+                            k, s, one, begin, end, ExecContext.withThreads(1 + rnd.nextInt(2)));
+                }
+            }
+        }
+    }
 }
