@@ -1,6 +1,7 @@
 package org.quantlens.exec.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.VectorWarmUp;
@@ -17,7 +18,9 @@ import org.quantlens.exec.VectorWarmUp;
  * also vectorises 7x7 planes), and the outputs are picked out (every {@code sw}-th column; stride 2 by {@link
  * EvenLanes}). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in
  * the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of
- * {@link ConvKernel} does).
+ * {@link ConvKernel} does). Unit-stride planes whose output rows are at least a vector wide (MobileNet's 112, 56
+ * and 28) skip the sweep buffer: each output vector is stored straight into y with the clamp applied, so y is
+ * written once and never re-read by a separate clamp pass (the clamp of the final value: the same bits).
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -73,6 +76,11 @@ final class ConvDepthwise2d {
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
                 layout.copyInterior(x, xOff, padded, plain);
+                if (!plain && layout.direct()) {
+                    // Wide unit-stride rows: each output vector goes straight to y, clamped on the way.
+                    directRows(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y, plane * g.outVolume());
+                    continue;
+                }
                 plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume(), plain);
                 clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
@@ -111,6 +119,129 @@ final class ConvDepthwise2d {
                 for (int ow = 0; ow < outW; ow++) {
                     y[yRow + ow] = acc[ow * sw];
                 }
+            }
+        }
+    }
+
+    /**
+     * One plane of a unit-stride window whose output rows are at least a vector wide (112, 56, 28): per output row
+     * whole vectors of outputs, each computed from the padded plane and stored once, with the clamp applied to the
+     * final value (bit-identical to {@link ConvClamp#apply} afterwards). A row whose width is not a multiple of the
+     * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
+     * are rewritten with the same bits, and nothing is written outside the row.
+     */
+    private static void directRows(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
+                                   ConvClamp clamp, float[] y, int yOff) {
+        int outH = g.out()[1];
+        int outW = g.out()[2];
+        int width = layout.width();
+        int[] o = layout.tapOffsets();
+        boolean clamped = !clamp.isIdentity();
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
+        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
+        if (o.length == 9) {
+            directRows9(outH, outW, width, padded, o, w, wOff, init, clamped, low, high, y, yOff);
+            return;
+        }
+        for (int oh = 0; oh < outH; oh++) {
+            int base = oh * width;
+            int yRow = yOff + oh * outW;
+            for (int i = 0; i < outW; i += VL) {
+                int at = Math.min(i, outW - VL);
+                FloatVector v = init;
+                for (int t = 0; t < o.length; t++) {
+                    v = FloatVector.broadcast(SPECIES, w[wOff + t])
+                            .fma(FloatVector.fromArray(SPECIES, padded, base + at + o[t]), v);
+                }
+                if (clamped) {
+                    v = v.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                }
+                v.intoArray(y, yRow + at);
+            }
+        }
+    }
+
+    /** {@link #directRows} for 3x3 kernels with the nine weights held in registers. */
+    private static void directRows9(int outH, int outW, int width, float[] padded, int[] o, float[] w, int wOff,
+                                    FloatVector init, boolean clamped, FloatVector low, FloatVector high, float[] y,
+                                    int yOff) {
+        FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
+        FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(SPECIES, w[wOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(SPECIES, w[wOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(SPECIES, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
+        int oh = 0;
+        if (o[3] - o[0] == width) {
+            // Undilated rows: output rows oh and oh + 1 share input rows oh + 1 and oh + 2, so a pair of rows
+            // loads 12 input vectors for 18 multiply-adds instead of 18; two independent chains also overlap.
+            for (; oh + 2 <= outH; oh += 2) {
+                int base = oh * width;
+                int yRow = yOff + oh * outW;
+                for (int i = 0; i < outW; i += VL) {
+                    int at = Math.min(i, outW - VL);
+                    int p = base + at;
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, padded, p + o[0]);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, padded, p + o[1]);
+                    FloatVector x2 = FloatVector.fromArray(SPECIES, padded, p + o[2]);
+                    FloatVector a = w0.fma(x0, init);
+                    a = w1.fma(x1, a);
+                    a = w2.fma(x2, a);
+                    x0 = FloatVector.fromArray(SPECIES, padded, p + o[3]);
+                    x1 = FloatVector.fromArray(SPECIES, padded, p + o[4]);
+                    x2 = FloatVector.fromArray(SPECIES, padded, p + o[5]);
+                    a = w3.fma(x0, a);
+                    a = w4.fma(x1, a);
+                    a = w5.fma(x2, a);
+                    FloatVector b = w0.fma(x0, init);
+                    b = w1.fma(x1, b);
+                    b = w2.fma(x2, b);
+                    x0 = FloatVector.fromArray(SPECIES, padded, p + o[6]);
+                    x1 = FloatVector.fromArray(SPECIES, padded, p + o[7]);
+                    x2 = FloatVector.fromArray(SPECIES, padded, p + o[8]);
+                    a = w6.fma(x0, a);
+                    a = w7.fma(x1, a);
+                    a = w8.fma(x2, a);
+                    b = w3.fma(x0, b);
+                    b = w4.fma(x1, b);
+                    b = w5.fma(x2, b);
+                    x0 = FloatVector.fromArray(SPECIES, padded, p + width + o[6]);
+                    x1 = FloatVector.fromArray(SPECIES, padded, p + width + o[7]);
+                    x2 = FloatVector.fromArray(SPECIES, padded, p + width + o[8]);
+                    b = w6.fma(x0, b);
+                    b = w7.fma(x1, b);
+                    b = w8.fma(x2, b);
+                    if (clamped) {
+                        a = a.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                        b = b.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                    }
+                    a.intoArray(y, yRow + at);
+                    b.intoArray(y, yRow + outW + at);
+                }
+            }
+        }
+        for (; oh < outH; oh++) {
+            int base = oh * width;
+            int yRow = yOff + oh * outW;
+            for (int i = 0; i < outW; i += VL) {
+                int p = base + Math.min(i, outW - VL);
+                FloatVector v = w0.fma(FloatVector.fromArray(SPECIES, padded, p + o[0]), init);
+                v = w1.fma(FloatVector.fromArray(SPECIES, padded, p + o[1]), v);
+                v = w2.fma(FloatVector.fromArray(SPECIES, padded, p + o[2]), v);
+                v = w3.fma(FloatVector.fromArray(SPECIES, padded, p + o[3]), v);
+                v = w4.fma(FloatVector.fromArray(SPECIES, padded, p + o[4]), v);
+                v = w5.fma(FloatVector.fromArray(SPECIES, padded, p + o[5]), v);
+                v = w6.fma(FloatVector.fromArray(SPECIES, padded, p + o[6]), v);
+                v = w7.fma(FloatVector.fromArray(SPECIES, padded, p + o[7]), v);
+                v = w8.fma(FloatVector.fromArray(SPECIES, padded, p + o[8]), v);
+                if (clamped) {
+                    v = v.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                }
+                v.intoArray(y, yRow + p - base);
             }
         }
     }
@@ -228,6 +359,11 @@ final class ConvDepthwise2d {
 
         private static int roundUp(int n) {
             return (n + VL - 1) / VL * VL;
+        }
+
+        /** Unit strides with output rows at least a vector wide: {@link #directRows} writes y itself. */
+        boolean direct() {
+            return g.stride()[1] == 1 && g.stride()[2] == 1 && g.out()[2] >= VL;
         }
 
         int paddedSize() {

@@ -17,9 +17,9 @@ import org.quantlens.exec.ExecContext;
  * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
  * other small planes (strided ones) are grouped several images to a tile, so the matrix product has enough columns
  * to run whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding
- * multiplies X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied to each tile
- * right after its product. With few tiles (small late layers), output channels are split too, so every worker has
- * work.
+ * multiplies X in place (no unfolding). An optional {@link ConvClamp} (a fused Clip/Relu) is applied by the matrix
+ * product as it stores its results ({@link Sgemm#multiplyClamped}): C is written once. With few tiles (small
+ * late layers), output channels are split too, so every worker has work.
  */
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */
@@ -114,15 +114,13 @@ final class ConvIm2col {
         int firstRow = gi * p.mPerGroup() + r0;
         int yOff = (n * p.m() + firstRow) * outVol + j0;
         if (p.pointwise()) {
-            Sgemm.multiply(rows, j1 - j0, k, w, firstRow * k, k, x, xOff + j0, inVol, bias, firstRow, y, yOff,
-                    outVol);
+            Sgemm.multiplyClamped(rows, j1 - j0, k, w, firstRow * k, k, x, xOff + j0, inVol, bias, firstRow,
+                    p.clamp(), y, yOff, outVol);
         } else {
             float[] col = KernelScratch.floats(KernelScratch.Slot.IM2COL, k * (j1 - j0));
             Im2col.unfold(g, x, xOff, p.cPerGroup(), j0, j1, col);
-            Sgemm.multiply(rows, j1 - j0, k, w, firstRow * k, k, col, 0, j1 - j0, bias, firstRow, y, yOff, outVol);
-        }
-        for (int r = 0; r < rows; r++) {
-            p.clamp().apply(y, yOff + r * outVol, j1 - j0);
+            Sgemm.multiplyClamped(rows, j1 - j0, k, w, firstRow * k, k, col, 0, j1 - j0, bias, firstRow, p.clamp(),
+                    y, yOff, outVol);
         }
     }
 
@@ -145,8 +143,8 @@ final class ConvIm2col {
         }
         int firstRow = gi * p.mPerGroup() + r0;
         float[] out = KernelScratch.floats(KernelScratch.Slot.CONV_TILE, rows * cols);
-        Sgemm.multiply(rows, cols, k, w, firstRow * k, k, col, 0, cols, bias, firstRow, out, 0, cols);
-        p.clamp().apply(out, 0, rows * cols);
+        Sgemm.multiplyClamped(rows, cols, k, w, firstRow * k, k, col, 0, cols, bias, firstRow, p.clamp(), out, 0,
+                cols);
         for (int i = 0; i < count; i++) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(out, r * cols + i * outVol, y, ((n0 + i) * p.m() + firstRow + r) * outVol, outVol);

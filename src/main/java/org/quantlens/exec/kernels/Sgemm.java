@@ -41,6 +41,8 @@ final class Sgemm {
     private static final int NARROW_MAX = 4 * VL;
     /** Columns per parallel task when {@link #multiplyAddParallel} splits by columns. */
     private static final int COLUMN_TILE = 256;
+    /** Up to this K (one short panel) {@link #rowsOuter} walks rows outermost: C's stores dominate. */
+    private static final int SHORT_K = 64;
 
     private Sgemm() {
     }
@@ -58,33 +60,51 @@ final class Sgemm {
      */
     static void multiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
-        if (k == 0) {
-            if (rowInit != null) {
+        multiplyClamped(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, ConvClamp.NONE, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #multiply}, then {@code clamp} applied to the m x n block of C ({@link ConvClamp#apply}, the same
+     * bits), but fused: in the last K panel each strip of columns is clamped right after its blocks stored it,
+     * while it is in L1, instead of a second pass over C from L2 or memory. (Clamping inside the register blocks
+     * was tried: the extra call made C2 box the accumulators, 2x slower.)
+     */
+    static void multiplyClamped(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] rowInit, int rowInitOff, ConvClamp clamp, float[] c, int cOff, int ldc) {
+        if (k == 0 || !SgemmWarmUp.BUDGET.isSpent()) {
+            if (k == 0 && rowInit != null) {
                 for (int i = 0; i < m; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowInit[rowInitOff + i]);
                 }
+            } else if (k > 0) {
+                long start = System.nanoTime();
+                SgemmWarmUp.multiply(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
+                SgemmWarmUp.BUDGET.record(System.nanoTime() - start);
+            }
+            for (int i = 0; i < m; i++) {
+                clamp.apply(c, cOff + i * ldc, n);
             }
             return;
         }
-        if (!SgemmWarmUp.BUDGET.isSpent()) {
-            long start = System.nanoTime();
-            SgemmWarmUp.multiply(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
-            SgemmWarmUp.BUDGET.record(System.nanoTime() - start);
-            return;
-        }
+        ConvClamp last = clamp.isIdentity() ? null : clamp;
         if (n <= NARROW_MAX && m >= 8) {
-            multiplyNarrow(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, c, cOff, ldc);
+            multiplyNarrow(m, n, k, a, aOff, lda, b, bOff, ldb, rowInit, rowInitOff, last, c, cOff, ldc);
             return;
         }
         // Packing pays off only when several row blocks reuse the panel; a few rows read B in place.
         boolean pack = m >= 8;
+        int done = pack && k <= SHORT_K && n >= 2 * VL
+                ? rowsOuter(m, n, k, new Rows(a, aOff, lda, rowInit, rowInitOff), b, bOff, ldb, last, c, cOff, ldc)
+                : 0;
         float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * 2 * VL);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             // Only the first K panel starts from the row values; later panels continue the chain in C.
             Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
+            // The chains end in the last K panel: its strips are clamped right after they are stored (still in L1).
+            ConvClamp strip = p0 + kc == k ? last : null;
             int bp = bOff + p0 * ldb;
-            int j = 0;
+            int j = done; // short K is one panel; rowsOuter did its whole strips
             for (; j + 2 * VL <= n; j += 2 * VL) {
                 float[] bs = pack ? packPanel(kc, 2 * VL, b, bp + j, ldb, panel) : b;
                 int b0 = pack ? 0 : bp + j;
@@ -102,16 +122,19 @@ final class Sgemm {
                 for (; i < m; i++) {
                     SgemmBlocks.block1x2(kc, rows, i, bs, b0, bStride, c, cOff + i * ldc + j);
                 }
+                clampStrip(strip, m, c, cOff + j, ldc, 2 * VL);
             }
             for (; j + VL <= n; j += VL) {
                 float[] bs = pack ? packPanel(kc, VL, b, bp + j, ldb, panel) : b;
                 int b0 = pack ? 0 : bp + j;
                 int bStride = pack ? VL : ldb;
                 columnOfVectors(m, kc, rows, bs, b0, bStride, c, cOff + j, ldc);
+                clampStrip(strip, m, c, cOff + j, ldc, VL);
             }
             if (j < n) {
                 float[] tailC = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, m * VL);
                 narrowTail(m, n - j, kc, rows, b, bp + j, ldb, c, cOff + j, ldc, panel, tailC);
+                clampStrip(strip, m, c, cOff + j, ldc, n - j);
             }
         }
     }
@@ -123,7 +146,8 @@ final class Sgemm {
      * scratch tile (the real rows are only n apart). Same chains, same bits.
      */
     private static void multiplyNarrow(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                       int ldb, float[] rowInit, int rowInitOff, float[] c, int cOff, int ldc) {
+                                       int ldb, float[] rowInit, int rowInitOff, ConvClamp last, float[] c, int cOff,
+                                       int ldc) {
         int nPad = (n + VL - 1) / VL * VL;
         float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, Math.min(KC, k) * nPad);
         float[] tile = KernelScratch.floats(KernelScratch.Slot.SGEMM_TAIL, 12 * nPad);
@@ -134,25 +158,26 @@ final class Sgemm {
                 java.util.Arrays.fill(panel, p * nPad + n, (p + 1) * nPad, 0f);
             }
             Rows rows = new Rows(a, aOff + p0, lda, p0 == 0 ? rowInit : null, rowInitOff);
+            ConvClamp strip = p0 + kc == k ? last : null;
             int i = 0;
             for (; kc >= BIG_MIN_K && m - i >= BIG_ROWS; i += 12) {
-                narrowRows(12, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+                narrowRows(12, i, kc, n, nPad, rows, strip, panel, tile, c, cOff + i * ldc, ldc);
             }
             for (int end = i + 6 * rowsOfSix(m - i); i < end; i += 6) {
-                narrowRows(6, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+                narrowRows(6, i, kc, n, nPad, rows, strip, panel, tile, c, cOff + i * ldc, ldc);
             }
             for (; i + 4 <= m; i += 4) {
-                narrowRows(4, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+                narrowRows(4, i, kc, n, nPad, rows, strip, panel, tile, c, cOff + i * ldc, ldc);
             }
             for (; i < m; i++) {
-                narrowRows(1, i, kc, n, nPad, rows, panel, tile, c, cOff + i * ldc, ldc);
+                narrowRows(1, i, kc, n, nPad, rows, strip, panel, tile, c, cOff + i * ldc, ldc);
             }
         }
     }
 
     /** Rows {@code [i, i + h)} (h = 12, 6, 4 or 1) of a narrow product, through the scratch tile. */
-    private static void narrowRows(int h, int i, int kc, int n, int nPad, Rows rows, float[] panel, float[] tile,
-                                   float[] c, int c0, int ldc) {
+    private static void narrowRows(int h, int i, int kc, int n, int nPad, Rows rows, ConvClamp clamp,
+                                   float[] panel, float[] tile, float[] c, int c0, int ldc) {
         if (rows.init() == null) {
             for (int r = 0; r < h; r++) {
                 System.arraycopy(c, c0 + r * ldc, tile, r * nPad, n);
@@ -175,7 +200,70 @@ final class Sgemm {
             columnOfVectors(h, kc, rows.shifted(i), panel, j, nPad, tile, j, nPad);
         }
         for (int r = 0; r < h; r++) {
+            if (clamp != null) {
+                clamp.apply(tile, r * nPad, n);
+            }
             System.arraycopy(tile, r * nPad, c, c0 + r * ldc, n);
+        }
+    }
+
+    /**
+     * Short K (a 1x1 convolution with few input channels, where storing C costs more than the multiply-adds): every
+     * whole strip of {@code 2*VL} columns of B is packed once, then each block of rows runs across all strips, so C
+     * is written row by row in long runs (with columns outermost, 96 rows of a 112x112 output, 50 KB apart, were
+     * written a strip at a time: too many streams, colliding in few L1 sets); six-row blocks clamp as they store
+     * ({@link SgemmClampedBlock}), the rest is clamped while in L1.
+     * Returns how many columns it computed (the whole strips); the caller does the rest. Same chains, same bits.
+     */
+    private static int rowsOuter(int m, int n, int k, Rows rows, float[] b, int bOff, int ldb, ConvClamp clamp,
+                                 float[] c, int cOff, int ldc) {
+        int width = 2 * VL;
+        int strips = n / width;
+        int stripSize = k * width;
+        float[] panel = KernelScratch.floats(KernelScratch.Slot.SGEMM_PANEL, strips * stripSize);
+        for (int st = 0; st < strips; st++) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + st * width, panel, st * stripSize + p * width, width);
+            }
+        }
+        int i = 0;
+        for (int end = 6 * rowsOfSix(m); i < end; i += 6) {
+            for (int st = 0; st < strips; st++) {
+                int ci = cOff + i * ldc + st * width;
+                if (clamp == null) {
+                    SgemmBlocks.block6x2(k, rows, i, panel, st * stripSize, width, c, ci, ldc);
+                } else {
+                    // The clamp as the accumulators are stored: no re-read of C.
+                    SgemmClampedBlock.block6x2(k, rows, i, panel, st * stripSize, width, c, ci, ldc, clamp.min(),
+                            clamp.max());
+                }
+            }
+        }
+        for (; i + 4 <= m; i += 4) {
+            for (int st = 0; st < strips; st++) {
+                SgemmBlocks.block4x2(k, rows, i, panel, st * stripSize, width, c, cOff + i * ldc + st * width, ldc);
+            }
+            clampStrip(clamp, 4, c, cOff + i * ldc, ldc, strips * width);
+        }
+        for (; i < m; i++) {
+            for (int st = 0; st < strips; st++) {
+                SgemmBlocks.block1x2(k, rows, i, panel, st * stripSize, width, c, cOff + i * ldc + st * width);
+            }
+            clampStrip(clamp, 1, c, cOff + i * ldc, ldc, strips * width);
+        }
+        return strips * width;
+    }
+
+    /**
+     * Applies {@code clamp} (none when null) to columns {@code [c0, c0 + width)} of m rows of C: a strip the blocks
+     * have just stored, so it is read back from L1 rather than in a second pass over C.
+     */
+    private static void clampStrip(ConvClamp clamp, int m, float[] c, int c0, int ldc, int width) {
+        if (clamp == null) {
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            clamp.apply(c, c0 + r * ldc, width);
         }
     }
 

@@ -176,4 +176,66 @@ class ConvDepthwise2dTest {
             assertArrayEquals(vector, plain, "case " + c);
         }
     }
+
+    /**
+     * A fused clamp gives exactly the reference followed by a separate clamp pass, on wide rows (written straight
+     * to y, with an overlapping last vector for odd widths), short rows and stride 2, on 1 and 2 threads.
+     */
+    @Test
+    void fusedClampEqualsReferenceThenClamp() {
+        Random rnd = new Random(6);
+        ConvClamp relu6 = new ConvClamp(0f, 6f);
+        ConvClamp tight = new ConvClamp(-0.25f, 0.3f);
+        int[] one = {1, 1};
+        for (int size : new int[] {112, 57, 33, 17, 16, 15, 14, 7}) {
+            for (int stride : new int[] {1, 2}) {
+                for (ConvClamp clamp : new ConvClamp[] {relu6, tight}) {
+                    int[] in = {size + 1, size};
+                    int[] k = {3, 3};
+                    int[] s = {stride, stride};
+                    int[] out = {(in[0] + 2 - 3) / stride + 1, (in[1] + 2 - 3) / stride + 1};
+                    ConvGeometry g = ConvGeometry.of(in, k, s, one, one, one, out);
+                    int channels = 3;
+                    float[] x = random(rnd, 2 * channels * in[0] * in[1]);
+                    float[] w = random(rnd, channels * 9);
+                    float[] bias = random(rnd, channels);
+                    float[] expected = new float[2 * channels * out[0] * out[1]];
+                    for (int p = 0; p < 2 * channels; p++) {
+                        Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % channels]);
+                    }
+                    ConvDepthwise.run(g, x, w, expected, 2, channels, 1, ExecContext.singleThreaded());
+                    clamp.apply(expected, 0, expected.length);
+                    for (int threads : new int[] {1, 2}) {
+                        float[] y = random(rnd, expected.length);
+                        ConvDepthwise2d.run(g, x, w, bias, clamp, y, 2, channels, 1, ExecContext.withThreads(threads),
+                                false);
+                        assertArrayEquals(expected, y, "size " + size + " stride " + stride + " clamp " + clamp
+                                + " threads " + threads);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * 3x3 stride 2 with wide output rows: every combination of begin and end pads 0-2 on both axes and even and
+     * odd plane sizes matches the reference, on 1 and 2 threads.
+     */
+    @Test
+    void strideTwoThreeByThreeWithAnyPaddingMatchesTheReference() {
+        Random rnd = new Random(8);
+        int[] k = {3, 3};
+        int[] s = {2, 2};
+        int[] one = {1, 1};
+        for (int width : new int[] {32, 33, 34, 35, 48, 63}) {
+            for (int pb = 0; pb <= 2; pb++) {
+                for (int pe = 0; pe <= 2; pe++) {
+                    int[] begin = {pe, pb};
+                    int[] end = {pb, pe};
+                    assertMatchesReference(rnd, 1 + rnd.nextInt(2), 2, 1 + rnd.nextInt(2), 5 + rnd.nextInt(6), width,
+                            k, s, one, begin, end, ExecContext.withThreads(1 + rnd.nextInt(2)));
+                }
+            }
+        }
+    }
 }

@@ -45,7 +45,9 @@ final class ConvLayerProfile {
         Node node = Kernels.node("Conv", 3, Attribute.ofInts("kernel_shape", l[5], l[5]),
                 Attribute.ofInts("strides", l[6], l[6]), Attribute.ofInts("pads", pad, pad, pad, pad),
                 Attribute.ofInt("group", l[7]));
-        var kernel = ConvKernel.create(node, 13);
+        // -Dquantlens.profile.relu6=true: with a fused Relu6, as MobileNetV2's expand and depthwise layers run.
+        var kernel = Boolean.getBoolean("quantlens.profile.relu6") ? ConvKernel.createWithClamp(node, 13, 0f, 6f)
+                : ConvKernel.create(node, 13);
         Tensor x = random(Shape.of(l[0], l[1], l[2], l[3]));
         Tensor w = random(Shape.of(l[4], l[1] / l[7], l[5], l[5]));
         Tensor b = random(Shape.of(l[4]));

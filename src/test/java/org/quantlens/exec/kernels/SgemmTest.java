@@ -80,6 +80,42 @@ class SgemmTest {
     }
 
     @Test
+    void fusedClampGivesTheBitsOfAClampPassAfterTheProduct() {
+        // multiplyClamped must equal "reference product, then ConvClamp.apply row by row": wide, narrow (<= 4
+        // vectors) and tail columns, every row block, K over several panels (only the last may clamp), with and
+        // without row initial values, with Relu6, a tight clamp and the identity.
+        Random rnd = new Random(23);
+        int[][] shapes = {{1, 1, 1}, {96, 256, 16}, {24, 256, 96}, {37, 200, 24}, {14, 49, 600}, {29, 130, 260},
+            {12, 40, 16}, {8, 17, 5}, {34, 49, 40}, {160, 49, 960}, {7, 100, 0}, {20, 1, 300}, {6, 50, 20}};
+        ConvClamp[] clamps = {new ConvClamp(0f, 6f), new ConvClamp(-0.5f, 0.25f), ConvClamp.NONE};
+        for (int[] s : shapes) {
+            for (ConvClamp clamp : clamps) {
+                for (boolean withInit : new boolean[] {true, false}) {
+                    int m = s[0];
+                    int n = s[1];
+                    int k = s[2];
+                    int ldc = n + 3;
+                    float[] a = random(rnd, m * k);
+                    float[] b = random(rnd, k * n);
+                    float[] init = withInit ? random(rnd, m + 2) : null;
+                    float[] expected = random(rnd, m * ldc);
+                    float[] c = expected.clone();
+                    for (int i = 0; withInit && i < m; i++) {
+                        java.util.Arrays.fill(expected, i * ldc, i * ldc + n, init[2 + i]);
+                    }
+                    SgemmReference.multiplyAdd(m, n, k, a, 0, k, b, 0, n, expected, 0, ldc);
+                    for (int i = 0; i < m; i++) {
+                        clamp.apply(expected, i * ldc, n);
+                    }
+                    Sgemm.multiplyClamped(m, n, k, a, 0, k, b, 0, n, init, 2, clamp, c, 0, ldc);
+                    assertArrayEquals(expected, c, "m=" + m + " n=" + n + " k=" + k + " " + clamp + " init "
+                            + withInit);
+                }
+            }
+        }
+    }
+
+    @Test
     void parallelProductIsBitIdenticalForAnyThreadCount() {
         Random rnd = new Random(11);
         for (int[] s : new int[][] {{64, 1000, 70}, {300, 3, 200}}) {
