@@ -18,7 +18,8 @@ import org.quantlens.tensor.Tensor;
  * in-place results and output reuse on), timing each kernel call by wrapping the standard registry's kernels. Per
  * operator kind it prints the sum over nodes of each node's least time for 1 and 2 threads and the ratio, and the
  * part of a run spent outside kernels (the engine's own bookkeeping). {@code java --add-modules jdk.incubator.vector
- * -cp <test classpath> org.quantlens.bench.UntappedNodeProfile [model] [runs]}.
+ * -cp <test classpath> org.quantlens.bench.UntappedNodeProfile [model] [runs]}; {@code
+ * -Dquantlens.profile.perNode=true} also prints each node's least times.
  */
 public final class UntappedNodeProfile {
     private UntappedNodeProfile() {
@@ -62,6 +63,10 @@ public final class UntappedNodeProfile {
         for (String key : one.keySet()) {
             if (one.get(key)[0] == Long.MAX_VALUE) {
                 continue; // a kernel the run never called (the plain kernel of a fused Conv, an absorbed Clip)
+            }
+            if (Boolean.getBoolean("quantlens.profile.perNode")) {
+                System.out.printf("  node %-40s 1 thread %7.3f ms  2 threads %7.3f ms%n", key, one.get(key)[0] / 1e6,
+                        two.get(key)[0] / 1e6);
             }
             String kind = key.substring(key.indexOf(' ') + 1);
             double[] t = perKind.computeIfAbsent(kind, k -> new double[2]);
