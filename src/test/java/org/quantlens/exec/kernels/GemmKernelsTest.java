@@ -162,6 +162,38 @@ class GemmKernelsTest {
         }
     }
 
+    /**
+     * The fused Gemm + Relu and Gemm + Clip kernels (the engine's clamp fusion) against running Gemm and then the
+     * standard Relu or Clip kernel: bit-identical, NaN rows included, on one and two threads, for row- and
+     * column-split products.
+     */
+    @Test
+    void gemmFusedWithReluOrClipEqualsGemmThenTheActivationBitForBit() {
+        Random rnd = new Random(12);
+        int[][] mnk = {{64, 128, 64}, {64, 10, 64}, {70, 520, 300}, {3, 5, 7}};
+        for (int[] s : mnk) {
+            Tensor a = random(rnd, s[0], s[2]);
+            a.floats()[0] = Float.NaN; // a NaN row: NaN must survive the clamp as it does Relu
+            Tensor bt = random(rnd, s[1], s[2]);
+            Tensor c = random(rnd, s[1]);
+            Node gemmNode = Node.of("fc", "Gemm", List.of("a", "b", "c"), List.of("y"), Attribute.ofInt("transB", 1));
+            for (int threads = 1; threads <= 2; threads++) {
+                ExecContext ctx = ExecContext.withThreads(threads);
+                Tensor plain = KernelRegistry.standard().find("Gemm").create(gemmNode, 13)
+                        .compute(new Tensor[] {a, bt, c}, ctx)[0];
+                Tensor relu = run("Relu", 1, ctx, new Tensor[] {plain})[0];
+                Tensor fusedRelu = KernelRegistry.standard().findClampFusion("Gemm")
+                        .create(gemmNode, 13, 0f, Float.POSITIVE_INFINITY).compute(new Tensor[] {a, bt, c}, ctx)[0];
+                assertTrue(relu.contentEquals(fusedRelu), "Relu " + s[0] + "x" + s[1] + "x" + s[2]);
+                Tensor clip = run("Clip", 1, ctx, new Tensor[] {plain, Tensor.scalar(-0.5f), Tensor.scalar(0.75f)})[0];
+                Tensor fusedClip = KernelRegistry.standard().findClampFusion("Gemm")
+                        .create(gemmNode, 13, -0.5f, 0.75f).compute(new Tensor[] {a, bt, c}, ctx)[0];
+                assertTrue(clip.contentEquals(fusedClip), "Clip " + s[0] + "x" + s[1] + "x" + s[2]);
+                assertTrue(Float.isNaN(fusedRelu.floats()[0]));
+            }
+        }
+    }
+
     /** The ONNX formula on the scalar reference product; {@code bt} is B transposed ([N, K]). */
     private static float[] referenceGemm(float[] a, float[] bt, Tensor c, int m, int n, int k, float alpha,
                                          float beta) {
