@@ -27,7 +27,6 @@ import org.quantlens.exec.ExecContext;
 final class ConvIm2col {
     /** Output positions per tile: the tile's columns of every kernel row stay in cache. */
     static final int TILE = 256;
-    static final boolean SHALLOW = !Boolean.getBoolean("ql.noShallow");
 
     private ConvIm2col() {
     }
@@ -37,7 +36,7 @@ final class ConvIm2col {
                     int channels, int m, int group, ExecContext ctx) {
         // In a fresh JVM the unfolding path's products run on Sgemm's plain warm-up loops (VectorWarmUp); the flat
         // path's vector packing would start cold instead, so it waits until that budget is spent.
-        if (SHALLOW && SgemmWarmUp.BUDGET.isSpent() && ConvShallow.supports(g, channels, group)) {
+        if (SgemmWarmUp.BUDGET.isSpent() && ConvShallow.supports(g, channels, group)) {
             ConvShallow.run(g, x, w, bias, clamp, y, batch, channels, m, ctx);
             return;
         }
