@@ -14,6 +14,9 @@ import org.quantlens.exec.ExecContext;
  * weights of a group fit in cache, go through {@link ConvFlatPadded}, which reads the matrix product's operand
  * straight from zero-bordered copies of the input planes instead of unfolding them: the same chains, the same bits.
  *
+ * <p>Shallow convolutions of that kind ({@code K = C * kernelVolume} up to 32, one group: LeNet's one-channel first
+ * layer) go through {@link ConvShallow}, which skips the matrix product's packing altogether; again the same bits.
+ *
  * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
  * other small planes (strided ones) are grouped several images to a tile, so the matrix product has enough columns
  * to run whole vectors, and the tile is copied out image by image. A 1x1 kernel with unit strides and no padding
@@ -33,6 +36,10 @@ final class ConvIm2col {
                     int channels, int m, int group, ExecContext ctx) {
         // In a fresh JVM the unfolding path's products run on Sgemm's plain warm-up loops (VectorWarmUp); the flat
         // path's vector packing would start cold instead, so it waits until that budget is spent.
+        if (SgemmWarmUp.BUDGET.isSpent() && ConvShallow.supports(g, channels, group)) {
+            ConvShallow.run(g, x, w, bias, clamp, y, batch, channels, m, ctx);
+            return;
+        }
         if (SgemmWarmUp.BUDGET.isSpent() && ConvFlatPadded.supports(g, channels / group, m / group)) {
             ConvFlatPadded.run(g, x, w, bias, clamp, y, batch, channels, m, group, ctx);
             return;

@@ -5,6 +5,7 @@ import org.quantlens.exec.ExecContext;
 import org.quantlens.exec.KernelException;
 import org.quantlens.exec.KernelRegistry;
 import org.quantlens.exec.OpKernel;
+import org.quantlens.exec.OutputArrays;
 import org.quantlens.ir.Node;
 import org.quantlens.tensor.DType;
 import org.quantlens.tensor.Shape;
@@ -17,23 +18,39 @@ import org.quantlens.tensor.Tensor;
  * dimension in increasing order, starting from 0, so results do not depend on the thread count.
  */
 public final class GemmKernels {
+    /** Columns per parallel task when a product is split by columns (as in {@link Sgemm#multiplyAddParallel}). */
+    private static final int COLUMN_TILE = 256;
+
     private GemmKernels() {
     }
 
     /** Registers Gemm and MatMul. */
     public static void register(KernelRegistry registry) {
         registry.register("Gemm", GemmKernels::createGemm);
+        registry.registerClampFusion("Gemm", GemmKernels::createGemmWithClamp);
         registry.register("MatMul", (node, opset) -> (inputs, ctx) -> new Tensor[] {matMul(inputs[0], inputs[1], ctx)});
     }
 
     static OpKernel createGemm(Node node, long opset) {
+        return createGemmWithClamp(node, opset, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A Gemm node followed by {@code Clip(min, max)} (Relu: {@code min = 0, max = +inf}) as one kernel, for an
+     * engine that fuses them (a fully connected layer and its Relu): each worker clamps its block of Y right after
+     * the bias, {@code min(max, max(y, min))} as {@link ConvClamp} (Math.max/Math.min lane by lane), bit-identical
+     * to running this Gemm and then the engine's Relu or Clip. Registered as Gemm's
+     * {@link org.quantlens.exec.ClampFusionFactory}.
+     */
+    static OpKernel createGemmWithClamp(Node node, long opset, float min, float max) {
         boolean transA = flag(node, "transA");
         boolean transB = flag(node, "transB");
         float alpha = node.attrFloat("alpha", 1f);
         float beta = node.attrFloat("beta", 1f);
+        ConvClamp clamp = new ConvClamp(min, max);
         AtomicReference<Transposed> cache = new AtomicReference<>();
         return (inputs, ctx) -> new Tensor[] {gemm(inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null,
-                transA, transB, alpha, beta, cache, ctx)};
+                transA, transB, alpha, beta, clamp, cache, ctx)};
     }
 
     /**
@@ -59,7 +76,7 @@ public final class GemmKernels {
      * to float before scaling, as in the ONNX reference ({@code alpha * dot(A, B) + beta * C}).
      */
     static Tensor gemm(Tensor a, Tensor b, Tensor c, boolean transA, boolean transB, float alpha, float beta,
-                       AtomicReference<Transposed> cache, ExecContext ctx) {
+                       ConvClamp clamp, AtomicReference<Transposed> cache, ExecContext ctx) {
         requireFloat(a, "A");
         requireFloat(b, "B");
         if (a.rank() != 2 || b.rank() != 2) {
@@ -83,28 +100,89 @@ public final class GemmKernels {
             }
             right = t.data();
         }
-        float[] y = new float[Math.toIntExact((long) m * n)];
-        Sgemm.multiplyAddParallel(ctx, m, n, k, left, 0, k, right, 0, n, y, 0, n);
-        float[] bias = null;
-        int rowStride = 0;
-        int colStride = 0;
+        Bias bias = null;
         if (c != null) {
             requireFloat(c, "C");
-            bias = c.floats();
             int[] strides = biasStrides(c.shape(), m, n);
-            rowStride = strides[0];
-            colStride = strides[1];
+            bias = new Bias(c.floats(), strides[0], strides[1]);
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+        float[] y = OutputArrays.floats(Math.toIntExact((long) m * n));
+        productWithEpilogue(ctx, m, n, k, left, right, new Epilogue(alpha, beta, bias, clamp), y);
+        return Tensor.ofFloats(Shape.of(m, n), y);
+    }
+
+    /** Gemm's C operand as read broadcast to [M, N]: element (i, j) is {@code values[i * rowStride + j * colStride]}. */
+    private record Bias(float[] values, int rowStride, int colStride) {
+    }
+
+    /** What follows the product: {@code clamp(alpha * y + beta * C)}, C optional (null). */
+    private record Epilogue(float alpha, float beta, Bias bias, ConvClamp clamp) {
+    }
+
+    /**
+     * {@code y = alpha * (A * B) + beta * C} into a write-only {@code y} (an {@link OutputArrays} array): the product
+     * chains start from a zero row value ({@link Sgemm#multiply}, which writes C without reading it), and each
+     * worker scales and adds the bias to its own block of Y right after multiplying it, while it is in cache. The
+     * split is {@link Sgemm#multiplyAddParallel}'s (column tiles of {@value #COLUMN_TILE} when there are enough,
+     * else blocks of four rows; serial below 65,536 multiply-adds), and every element is computed the same way in
+     * any block, so the result does not depend on the thread count.
+     */
+    private static void productWithEpilogue(ExecContext ctx, int m, int n, int k, float[] left, float[] right,
+                                            Epilogue post, float[] y) {
+        float[] zeros = new float[m];
+        long cost = (long) m * n * k;
+        int tiles = (n + COLUMN_TILE - 1) / COLUMN_TILE;
+        if (ctx.threads() <= 1 || cost < 65_536) {
+            block(n, k, left, right, zeros, post, y, 0, m, 0, n);
+        } else if (tiles >= ctx.threads()) {
+            ctx.parallelFor(tiles, (long) m * k * COLUMN_TILE, (s, e) -> block(n, k, left, right, zeros, post, y,
+                    0, m, s * COLUMN_TILE, Math.min(n, e * COLUMN_TILE)));
+        } else {
+            ctx.parallelFor((m + 3) / 4, 4L * n * k, (s, e) -> block(n, k, left, right, zeros, post, y, s * 4,
+                    Math.min(m, e * 4), 0, n));
+        }
+    }
+
+    /** Rows [i0, i1) x columns [j0, j1) of Y: the product, then {@link #epilogue}, then the clamp. */
+    private static void block(int n, int k, float[] left, float[] right, float[] zeros, Epilogue post, float[] y,
+                              int i0, int i1, int j0, int j1) {
+        Sgemm.multiply(i1 - i0, j1 - j0, k, left, i0 * k, k, right, j0, n, zeros, i0, y, i0 * n + j0, n);
+        epilogue(n, post.alpha(), post.beta(), post.bias(), y, i0, i1, j0, j1);
+        for (int i = i0; i < i1; i++) {
+            post.clamp().apply(y, i * n + j0, j1 - j0);
+        }
+    }
+
+    /**
+     * {@code y = alpha * y + beta * C} on a block, each product rounded before scaling as in the ONNX reference.
+     * With alpha = beta = 1 (every exported fully connected layer) the multiplications by one are exact and are
+     * skipped: a plain row-wise add the JIT vectorizes, bit-identical to the general loop.
+     */
+    private static void epilogue(int n, float alpha, float beta, Bias bias, float[] y, int i0, int i1, int j0,
+                                 int j1) {
+        boolean unit = alpha == 1f && (bias == null || beta == 1f);
+        if (unit && (bias == null || bias.colStride() == 1)) {
+            if (bias != null) {
+                for (int i = i0; i < i1; i++) {
+                    int row = i * n;
+                    int b0 = i * bias.rowStride();
+                    float[] bv = bias.values();
+                    for (int j = j0; j < j1; j++) {
+                        y[row + j] += bv[b0 + j];
+                    }
+                }
+            }
+            return;
+        }
+        for (int i = i0; i < i1; i++) {
+            for (int j = j0; j < j1; j++) {
                 float v = alpha * y[i * n + j];
                 if (bias != null) {
-                    v += beta * bias[i * rowStride + j * colStride];
+                    v += beta * bias.values()[i * bias.rowStride() + j * bias.colStride()];
                 }
                 y[i * n + j] = v;
             }
         }
-        return Tensor.ofFloats(Shape.of(m, n), y);
     }
 
     /** Row and column strides reading C broadcast to [M, N] (0 along a broadcast axis). */

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 2x2 / stride-2 max pooling of small planes (LeNet's 16x16 and 8x8), a range of whole planes at once: the planes
  * are contiguous in X and in Y, so the outputs form one flat sequence that is filled a vector at a time. Output rows
  * a whole number of half vectors long (LeNet's 8) take two plain loads per half vector; shorter rows that a vector
- * holds several of (LeNet's 4) read each window tap through one fixed gather pattern. {@link PoolRows#max2x2}
+ * holds several of (LeNet's 4) take the maxima of horizontal pairs of four input vectors and then of vertical pairs
+ * through two fixed two-vector shuffles (gathers, with the Downfall microcode mitigation, cost several times more). {@link PoolRows#max2x2}
  * instead works one output row of one plane at a time, and rows shorter than a vector run one output at a time.
  *
  * <p>Values: every output is the Math.max of its four taps ({@link VectorOperators#MAX} is Math.max lane by lane),
@@ -49,21 +50,34 @@ final class PoolMaxSmallPlanes {
             byHalves(src, firstPlane * g.outVolume(), endPlane * g.outVolume(), outW, inW, y);
             return;
         }
-        // Lane l's top-left tap relative to that of the vector's first output.
-        int[] pattern = new int[VL];
-        for (int l = 0; l < VL; l++) {
-            pattern[l] = l / outW * 2 * inW + l % outW * 2;
-        }
         int o = firstPlane * g.outVolume();
         int end = endPlane * g.outVolume();
-        for (; o + VL <= end; o += VL) {
-            int topLeft = topLeft(o, outW, inW);
-            FloatVector x00 = FloatVector.fromArray(SPECIES, src, topLeft, pattern, 0);
-            FloatVector x01 = FloatVector.fromArray(SPECIES, src, topLeft + 1, pattern, 0);
-            FloatVector x10 = FloatVector.fromArray(SPECIES, src, topLeft + inW, pattern, 0);
-            FloatVector x11 = FloatVector.fromArray(SPECIES, src, topLeft + inW + 1, pattern, 0);
-            x00.lanewise(VectorOperators.MAX, x01).lanewise(VectorOperators.MAX, x10)
-                    .lanewise(VectorOperators.MAX, x11).intoArray(y, o);
+        // Output lane l (row l / outW, column c = l % outW of the vector's outputs) is the max of pair maxima
+        // t = 2l - c (top input row) and t + outW (bottom row), counted over the two vectors of pair maxima.
+        // Single-vector shuffles (index mod VL) and a blend: JDK 17's two-vector rearrange is not compiled to one.
+        int[] top = new int[VL];
+        int[] bottom = new int[VL];
+        boolean[] topInSecond = new boolean[VL];
+        boolean[] bottomInSecond = new boolean[VL];
+        for (int l = 0; l < VL; l++) {
+            int t = 2 * l - l % outW;
+            top[l] = t % VL;
+            topInSecond[l] = t >= VL;
+            bottom[l] = (t + outW) % VL;
+            bottomInSecond[l] = t + outW >= VL;
+        }
+        VectorShuffle<Float> topPairs = VectorShuffle.fromArray(SPECIES, top, 0);
+        VectorShuffle<Float> bottomPairs = VectorShuffle.fromArray(SPECIES, bottom, 0);
+        VectorMask<Float> topSecond = VectorMask.fromArray(SPECIES, topInSecond, 0);
+        VectorMask<Float> bottomSecond = VectorMask.fromArray(SPECIES, bottomInSecond, 0);
+        // Every vector of outputs is whole output rows (outW divides VL), so its inputs are the next four vectors.
+        int topLeft = o / outW * 2 * inW;
+        for (; o + VL <= end; o += VL, topLeft += 4 * VL) {
+            FloatVector pairs0 = pairsOfTwoVectors(src, topLeft);
+            FloatVector pairs1 = pairsOfTwoVectors(src, topLeft + 2 * VL);
+            FloatVector upper = pairs0.rearrange(topPairs).blend(pairs1.rearrange(topPairs), topSecond);
+            FloatVector lower = pairs0.rearrange(bottomPairs).blend(pairs1.rearrange(bottomPairs), bottomSecond);
+            upper.lanewise(VectorOperators.MAX, lower).intoArray(y, o);
         }
         for (; o < end; o++) {
             int t = topLeft(o, outW, inW);
@@ -80,15 +94,40 @@ final class PoolMaxSmallPlanes {
      */
     private static void byHalves(float[] src, int o, int end, int outW, int inW, float[] y) {
         int half = VL / 2;
+        // The output row and column of o, advanced half a vector at a time: no division per vector.
+        int row = o / outW;
+        int col = o % outW;
         for (; o + VL <= end; o += VL) {
-            FloatVector low = pairMaxima(src, topLeft(o, outW, inW), inW).rearrange(EVEN_LANES);
-            FloatVector high = pairMaxima(src, topLeft(o + half, outW, inW), inW).rearrange(EVEN_LANES);
+            FloatVector low = pairMaxima(src, row * 2 * inW + col * 2, inW).rearrange(EVEN_LANES);
+            col += half;
+            if (col == outW) {
+                col = 0;
+                row++;
+            }
+            FloatVector high = pairMaxima(src, row * 2 * inW + col * 2, inW).rearrange(EVEN_LANES);
+            col += half;
+            if (col == outW) {
+                col = 0;
+                row++;
+            }
             low.blend(high, HIGH_HALF).intoArray(y, o);
         }
         for (; o < end; o++) {
             int t = topLeft(o, outW, inW);
             y[o] = Math.max(Math.max(Math.max(src[t], src[t + 1]), src[t + inW]), src[t + inW + 1]);
         }
+    }
+
+    /**
+     * The maxima of the 2 * VL horizontal pairs of floats {@code [at, at + 2 VL)}, in order: each vector's pairs
+     * meet in its even lanes, which are moved to the low (first vector) and high (second vector) half.
+     */
+    private static FloatVector pairsOfTwoVectors(float[] src, int at) {
+        FloatVector a = FloatVector.fromArray(SPECIES, src, at);
+        FloatVector b = FloatVector.fromArray(SPECIES, src, at + VL);
+        FloatVector low = a.lanewise(VectorOperators.MAX, a.rearrange(SWAP_PAIRS)).rearrange(EVEN_LANES);
+        FloatVector high = b.lanewise(VectorOperators.MAX, b.rearrange(SWAP_PAIRS)).rearrange(EVEN_LANES);
+        return low.blend(high, HIGH_HALF);
     }
 
     /** Even lane 2j: the max of the window whose top-left is lane 2j of the vector at {@code topLeft}. */

@@ -123,4 +123,99 @@ class GemmKernelsTest {
         assertEquals(Shape.of(70, 520), g1.shape());
         assertTrue(g1.contentEquals(g2));
     }
+
+    /**
+     * Every Gemm shape class (the reference models' fully connected layers, narrow N, column-split N >= 512, a
+     * single row, K = 0), every bias shape, unit and non-unit alpha/beta: bit-identical, on one and two threads, to
+     * the ONNX formula {@code alpha * (A * B) + beta * C} with the product as {@link SgemmReference}'s chain from 0.
+     */
+    @Test
+    void gemmIsBitIdenticalToTheScalarReferenceOnOneAndTwoThreads() {
+        Random rnd = new Random(11);
+        int[][] mnk = {{64, 128, 64}, {64, 64, 128}, {64, 10, 64}, {64, 64, 512}, {70, 520, 300}, {1, 600, 130},
+            {9, 33, 17}, {64, 128, 0}};
+        float[][] alphaBeta = {{1f, 1f}, {0.5f, 2f}, {1f, 0.25f}};
+        for (int[] s : mnk) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            Tensor a = random(rnd, m, k);
+            Tensor bt = random(rnd, n, k);
+            int[][] biasShapes = {{n}, {1, n}, {m, 1}, {m, n}, {}};
+            for (int[] cs : biasShapes) {
+                Tensor c = random(rnd, cs);
+                for (float[] ab : alphaBeta) {
+                    float[] expected = referenceGemm(a.floats(), bt.floats(), c, m, n, k, ab[0], ab[1]);
+                    for (int threads = 1; threads <= 2; threads++) {
+                        Tensor y = run("Gemm", 1, ExecContext.withThreads(threads), new Tensor[] {a, bt, c},
+                                Attribute.ofInt("transB", 1), Attribute.ofFloat("alpha", ab[0]),
+                                Attribute.ofFloat("beta", ab[1]))[0];
+                        assertEquals(Shape.of(m, n), y.shape());
+                        assertArrayEquals(expected, y.floats(), 0f, m + "x" + n + "x" + k + " C" + c.shape()
+                                + " alpha " + ab[0] + " beta " + ab[1] + " threads " + threads);
+                    }
+                }
+            }
+            Tensor noBias = run("Gemm", 1, ExecContext.withThreads(2), new Tensor[] {a, bt},
+                    Attribute.ofInt("transB", 1))[0];
+            assertArrayEquals(referenceGemm(a.floats(), bt.floats(), null, m, n, k, 1f, 1f), noBias.floats(), 0f);
+        }
+    }
+
+    /**
+     * The fused Gemm + Relu and Gemm + Clip kernels (the engine's clamp fusion) against running Gemm and then the
+     * standard Relu or Clip kernel: bit-identical, NaN rows included, on one and two threads, for row- and
+     * column-split products.
+     */
+    @Test
+    void gemmFusedWithReluOrClipEqualsGemmThenTheActivationBitForBit() {
+        Random rnd = new Random(12);
+        int[][] mnk = {{64, 128, 64}, {64, 10, 64}, {70, 520, 300}, {3, 5, 7}};
+        for (int[] s : mnk) {
+            Tensor a = random(rnd, s[0], s[2]);
+            a.floats()[0] = Float.NaN; // a NaN row: NaN must survive the clamp as it does Relu
+            Tensor bt = random(rnd, s[1], s[2]);
+            Tensor c = random(rnd, s[1]);
+            Node gemmNode = Node.of("fc", "Gemm", List.of("a", "b", "c"), List.of("y"), Attribute.ofInt("transB", 1));
+            for (int threads = 1; threads <= 2; threads++) {
+                ExecContext ctx = ExecContext.withThreads(threads);
+                Tensor plain = KernelRegistry.standard().find("Gemm").create(gemmNode, 13)
+                        .compute(new Tensor[] {a, bt, c}, ctx)[0];
+                Tensor relu = run("Relu", 1, ctx, new Tensor[] {plain})[0];
+                Tensor fusedRelu = KernelRegistry.standard().findClampFusion("Gemm")
+                        .create(gemmNode, 13, 0f, Float.POSITIVE_INFINITY).compute(new Tensor[] {a, bt, c}, ctx)[0];
+                assertTrue(relu.contentEquals(fusedRelu), "Relu " + s[0] + "x" + s[1] + "x" + s[2]);
+                Tensor clip = run("Clip", 1, ctx, new Tensor[] {plain, Tensor.scalar(-0.5f), Tensor.scalar(0.75f)})[0];
+                Tensor fusedClip = KernelRegistry.standard().findClampFusion("Gemm")
+                        .create(gemmNode, 13, -0.5f, 0.75f).compute(new Tensor[] {a, bt, c}, ctx)[0];
+                assertTrue(clip.contentEquals(fusedClip), "Clip " + s[0] + "x" + s[1] + "x" + s[2]);
+                assertTrue(Float.isNaN(fusedRelu.floats()[0]));
+            }
+        }
+    }
+
+    /** The ONNX formula on the scalar reference product; {@code bt} is B transposed ([N, K]). */
+    private static float[] referenceGemm(float[] a, float[] bt, Tensor c, int m, int n, int k, float alpha,
+                                         float beta) {
+        float[] b = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                b[p * n + j] = bt[j * k + p];
+            }
+        }
+        float[] y = new float[m * n];
+        SgemmReference.multiplyAdd(m, n, k, a, 0, k, b, 0, n, y, 0, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float bias = 0f;
+                if (c != null) {
+                    int rows = c.rank() == 2 ? c.shape().dim(0) : 1;
+                    int cols = c.rank() >= 1 ? c.shape().dim(-1) : 1;
+                    bias = c.floats()[(rows == 1 ? 0 : i) * cols + (cols == 1 ? 0 : j)];
+                }
+                y[i * n + j] = c == null ? alpha * y[i * n + j] : alpha * y[i * n + j] + beta * bias;
+            }
+        }
+        return y;
+    }
 }
