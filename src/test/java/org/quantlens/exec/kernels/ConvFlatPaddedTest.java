@@ -18,56 +18,16 @@ import org.quantlens.tensor.Tensor;
  * Math#min}. Bit-exact (the same chain per output), for every block size, row split and thread count.
  */
 class ConvFlatPaddedTest {
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
-    private static float[] reference(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, int batch,
-                                     int channels, int m, int group) {
-        int cPerGroup = channels / group;
-        int mPerGroup = m / group;
-        int k = cPerGroup * g.kernelVolume();
-        int outVol = g.outVolume();
-        float[] y = new float[batch * m * outVol];
-        float[] col = new float[k * outVol];
-        for (int n = 0; n < batch; n++) {
-            for (int gi = 0; gi < group; gi++) {
-                for (int r = 0; r < mPerGroup; r++) {
-                    int off = (n * m + gi * mPerGroup + r) * outVol;
-                    Arrays.fill(y, off, off + outVol, bias[gi * mPerGroup + r]);
-                }
-                Im2col.unfold(g, x, (n * channels + gi * cPerGroup) * g.inVolume(), cPerGroup, 0, outVol, col);
-                SgemmReference.multiplyAdd(mPerGroup, outVol, k, w, gi * mPerGroup * k, k, col, 0, outVol, y,
-                        (n * m + gi * mPerGroup) * outVol, outVol);
-            }
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = Math.min(clamp.max(), Math.max(y[i], clamp.min()));
-        }
-        return y;
-    }
-
-    private static ConvGeometry geometry(int h, int wd, int kh, int kw, int[] pads) {
-        int outH = h + pads[0] + pads[2] - kh + 1;
-        int outW = wd + pads[1] + pads[3] - kw + 1;
-        return ConvGeometry.of(new int[] {h, wd}, new int[] {kh, kw}, new int[] {1, 1}, new int[] {1, 1},
-                new int[] {pads[0], pads[1]}, new int[] {pads[2], pads[3]}, new int[] {outH, outW});
-    }
-
     private static void assertMatches(Random rnd, int batch, int channels, int m, int group, ConvGeometry g,
                                       ConvClamp clamp, ExecContext ctx) {
         assertTrue(ConvFlatPadded.supports(g, channels / group, m / group), g.toString());
-        float[] x = random(rnd, batch * channels * g.inVolume());
-        float[] w = random(rnd, m * channels / group * g.kernelVolume());
-        float[] bias = random(rnd, m);
+        float[] x = ConvReference.random(rnd, batch * channels * g.inVolume());
+        float[] w = ConvReference.random(rnd, m * channels / group * g.kernelVolume());
+        float[] bias = ConvReference.random(rnd, m);
         // Y starts as garbage: every output must be written.
-        float[] y = random(rnd, batch * m * g.outVolume());
+        float[] y = ConvReference.random(rnd, batch * m * g.outVolume());
         ConvFlatPadded.run(g, x, w, bias, clamp, y, batch, channels, m, group, ctx);
-        assertArrayEquals(reference(g, x, w, bias, clamp, batch, channels, m, group), y,
+        assertArrayEquals(ConvReference.conv(g, x, w, bias, clamp, batch, channels, m, group), y,
                 "batch " + batch + " C " + channels + " M " + m + " group " + group + " in "
                         + Arrays.toString(g.in()) + " k " + Arrays.toString(g.kernel()) + " pads "
                         + Arrays.toString(g.padBegin()) + Arrays.toString(g.padEnd()) + " threads " + ctx.threads());
@@ -79,11 +39,11 @@ class ConvFlatPaddedTest {
         for (int threads : new int[] {1, 2}) {
             ExecContext ctx = ExecContext.withThreads(threads);
             int[] same = {1, 1, 1, 1};
-            assertMatches(rnd, 64, 16, 32, 1, geometry(8, 8, 3, 3, same), ConvClamp.NONE, ctx);
-            assertMatches(rnd, 64, 1, 16, 1, geometry(16, 16, 3, 3, same), new ConvClamp(0f, Float.POSITIVE_INFINITY),
+            assertMatches(rnd, 64, 16, 32, 1, ConvReference.stride1(8, 8, 3, 3, same), ConvClamp.NONE, ctx);
+            assertMatches(rnd, 64, 1, 16, 1, ConvReference.stride1(16, 16, 3, 3, same), new ConvClamp(0f, Float.POSITIVE_INFINITY),
                     ctx);
-            assertMatches(rnd, 1, 16, 32, 1, geometry(8, 8, 3, 3, same), new ConvClamp(0f, 6f), ctx);
-            assertMatches(rnd, 1, 1, 16, 1, geometry(16, 16, 3, 3, same), ConvClamp.NONE, ctx);
+            assertMatches(rnd, 1, 16, 32, 1, ConvReference.stride1(8, 8, 3, 3, same), new ConvClamp(0f, 6f), ctx);
+            assertMatches(rnd, 1, 1, 16, 1, ConvReference.stride1(16, 16, 3, 3, same), ConvClamp.NONE, ctx);
         }
     }
 
@@ -100,7 +60,7 @@ class ConvFlatPaddedTest {
             }
             int h = Math.max(1, kh - pads[0] - pads[2]) + rnd.nextInt(12);
             int wd = Math.max(1, kw - pads[1] - pads[3]) + rnd.nextInt(12);
-            ConvGeometry g = geometry(h, wd, kh, kw, pads);
+            ConvGeometry g = ConvReference.stride1(h, wd, kh, kw, pads);
             int group = 1 + rnd.nextInt(3);
             int channels = group * (1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 40));
             int m = group * (1 + rnd.nextInt(40));
@@ -114,7 +74,7 @@ class ConvFlatPaddedTest {
     void deepKernelsRunSeveralKPanelsAndOneDimensionalInputsMatchTheDefinition() {
         Random rnd = new Random(13);
         // K = 40 * 9 = 360: two K panels, the second continuing the chain in the tile.
-        assertMatches(rnd, 5, 40, 24, 1, geometry(6, 7, 3, 3, new int[] {1, 1, 1, 1}), ConvClamp.NONE,
+        assertMatches(rnd, 5, 40, 24, 1, ConvReference.stride1(6, 7, 3, 3, new int[] {1, 1, 1, 1}), ConvClamp.NONE,
                 ExecContext.withThreads(2));
         ConvGeometry oneD = ConvGeometry.of(new int[] {13}, new int[] {3}, new int[] {1}, new int[] {1},
                 new int[] {2}, new int[] {1}, new int[] {14});
@@ -127,36 +87,36 @@ class ConvFlatPaddedTest {
         int[] same = {1, 1, 1, 1};
         for (int threads : new int[] {1, 2, 3}) {
             ExecContext ctx = ExecContext.withThreads(threads);
-            assertMatches(rnd, 1, 5, 7, 1, geometry(40, 40, 3, 3, same), new ConvClamp(0f, 6f), ctx);
-            assertMatches(rnd, 2, 6, 40, 2, geometry(23, 29, 3, 3, same), ConvClamp.NONE, ctx);
-            assertMatches(rnd, 1, 3, 24, 1, geometry(6, 6, 3, 3, same), new ConvClamp(0f, Float.POSITIVE_INFINITY),
+            assertMatches(rnd, 1, 5, 7, 1, ConvReference.stride1(40, 40, 3, 3, same), new ConvClamp(0f, 6f), ctx);
+            assertMatches(rnd, 2, 6, 40, 2, ConvReference.stride1(23, 29, 3, 3, same), ConvClamp.NONE, ctx);
+            assertMatches(rnd, 1, 3, 24, 1, ConvReference.stride1(6, 6, 3, 3, same), new ConvClamp(0f, Float.POSITIVE_INFINITY),
                     ctx);
         }
     }
 
     @Test
     void onlyUnitStrideUndilatedSmallPlanesWithPadsBelowTheKernelAndCacheSizedWeightsAreSupported() {
-        assertTrue(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {1, 1, 1, 1}), 16, 32));
-        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 3, 3, new int[] {3, 1, 1, 1}), 16, 32));
-        assertFalse(ConvFlatPadded.supports(geometry(8, 8, 1, 1, new int[] {0, 0, 0, 0}), 16, 32));
-        assertTrue(ConvFlatPadded.supports(geometry(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 32, 32));
+        assertTrue(ConvFlatPadded.supports(ConvReference.stride1(8, 8, 3, 3, new int[] {1, 1, 1, 1}), 16, 32));
+        assertFalse(ConvFlatPadded.supports(ConvReference.stride1(8, 8, 3, 3, new int[] {3, 1, 1, 1}), 16, 32));
+        assertFalse(ConvFlatPadded.supports(ConvReference.stride1(8, 8, 1, 1, new int[] {0, 0, 0, 0}), 16, 32));
+        assertTrue(ConvFlatPadded.supports(ConvReference.stride1(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 32, 32));
         // A plane over 16k floats, or a group's planes over 1M floats of scratch.
-        assertFalse(ConvFlatPadded.supports(geometry(200, 200, 3, 3, new int[] {1, 1, 1, 1}), 1, 8));
-        assertFalse(ConvFlatPadded.supports(geometry(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 100, 8));
+        assertFalse(ConvFlatPadded.supports(ConvReference.stride1(200, 200, 3, 3, new int[] {1, 1, 1, 1}), 1, 8));
+        assertFalse(ConvFlatPadded.supports(ConvReference.stride1(112, 112, 3, 3, new int[] {1, 1, 1, 1}), 100, 8));
         assertFalse(ConvFlatPadded.supports(ConvGeometry.of(new int[] {8, 8}, new int[] {3, 3}, new int[] {2, 2},
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}), 16, 32));
         assertFalse(ConvFlatPadded.supports(ConvGeometry.of(new int[] {8, 8}, new int[] {3, 3}, new int[] {1, 1},
                 new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {8, 8}), 16, 32));
         // 512 -> 512 channels 3x3: 2.4M weights, walked once per strip, would stream from memory.
-        assertFalse(ConvFlatPadded.supports(geometry(7, 7, 3, 3, new int[] {1, 1, 1, 1}), 512, 512));
+        assertFalse(ConvFlatPadded.supports(ConvReference.stride1(7, 7, 3, 3, new int[] {1, 1, 1, 1}), 512, 512));
     }
 
     @Test
     void convKernelOnLeNetSecondLayerStaysWithinFloatRoundingOfThePlainDoubleConvolution() {
         Random rnd = new Random(14);
-        Tensor x = Tensor.ofFloats(Shape.of(3, 16, 8, 8), random(rnd, 3 * 16 * 64));
-        Tensor w = Tensor.ofFloats(Shape.of(32, 16, 3, 3), random(rnd, 32 * 144));
-        Tensor b = Tensor.ofFloats(Shape.of(32), random(rnd, 32));
+        Tensor x = Tensor.ofFloats(Shape.of(3, 16, 8, 8), ConvReference.random(rnd, 3 * 16 * 64));
+        Tensor w = Tensor.ofFloats(Shape.of(32, 16, 3, 3), ConvReference.random(rnd, 32 * 144));
+        Tensor b = Tensor.ofFloats(Shape.of(32), ConvReference.random(rnd, 32));
         ConvWindow window = ConvWindow.parse(Kernels.node("Conv", 3,
                 org.quantlens.ir.Attribute.ofInts("pads", 1, 1, 1, 1)), false);
         assertTrue(ConvFlatPadded.supports(window.geometry(new int[] {8, 8}, new int[] {3, 3}), 16, 32));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quantlens.exec.ExecContext;
@@ -14,48 +13,18 @@ import org.quantlens.exec.ExecContext;
  * fill with the bias, unfold the whole plane and run {@link SgemmReference}. Bit-exact (same chain per output).
  */
 class ConvIm2colTest {
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
-    private static float[] reference(ConvGeometry g, float[] x, float[] w, float[] bias, int batch, int channels,
-                                     int m, int group) {
-        int cPerGroup = channels / group;
-        int mPerGroup = m / group;
-        int k = cPerGroup * g.kernelVolume();
-        int outVol = g.outVolume();
-        float[] y = new float[batch * m * outVol];
-        float[] col = new float[k * outVol];
-        for (int n = 0; n < batch; n++) {
-            for (int gi = 0; gi < group; gi++) {
-                for (int r = 0; r < mPerGroup; r++) {
-                    int off = (n * m + gi * mPerGroup + r) * outVol;
-                    Arrays.fill(y, off, off + outVol, bias[gi * mPerGroup + r]);
-                }
-                Im2col.unfold(g, x, (n * channels + gi * cPerGroup) * g.inVolume(), cPerGroup, 0, outVol, col);
-                SgemmReference.multiplyAdd(mPerGroup, outVol, k, w, gi * mPerGroup * k, k, col, 0, outVol, y,
-                        (n * m + gi * mPerGroup) * outVol, outVol);
-            }
-        }
-        return y;
-    }
-
     private static void assertMatches(Random rnd, int batch, int channels, int m, int group, int h, int wd, int k,
                                       int stride, int pad, ExecContext ctx) {
         int out = (h + 2 * pad - k) / stride + 1;
         int outW = (wd + 2 * pad - k) / stride + 1;
         ConvGeometry g = ConvGeometry.of(new int[] {h, wd}, new int[] {k, k}, new int[] {stride, stride},
                 new int[] {1, 1}, new int[] {pad, pad}, new int[] {pad, pad}, new int[] {out, outW});
-        float[] x = random(rnd, batch * channels * h * wd);
-        float[] w = random(rnd, m * channels / group * k * k);
-        float[] bias = random(rnd, m);
-        float[] y = random(rnd, batch * m * out * outW);
+        float[] x = ConvReference.random(rnd, batch * channels * h * wd);
+        float[] w = ConvReference.random(rnd, m * channels / group * k * k);
+        float[] bias = ConvReference.random(rnd, m);
+        float[] y = ConvReference.random(rnd, batch * m * out * outW);
         ConvIm2col.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, m, group, ctx);
-        assertArrayEquals(reference(g, x, w, bias, batch, channels, m, group), y,
+        assertArrayEquals(ConvReference.conv(g, x, w, bias, ConvClamp.NONE, batch, channels, m, group), y,
                 "batch " + batch + " C " + channels + " M " + m + " group " + group + " " + h + "x" + wd + " k" + k
                         + " s" + stride + " p" + pad);
     }

@@ -17,50 +17,16 @@ import org.quantlens.exec.ExecContext;
 class ConvShallowTest {
     private static final ConvClamp RELU = new ConvClamp(0f, Float.POSITIVE_INFINITY);
 
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
-    private static float[] reference(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, int batch,
-                                     int channels, int m) {
-        int k = channels * g.kernelVolume();
-        int outVol = g.outVolume();
-        float[] y = new float[batch * m * outVol];
-        float[] col = new float[k * outVol];
-        for (int n = 0; n < batch; n++) {
-            for (int r = 0; r < m; r++) {
-                Arrays.fill(y, (n * m + r) * outVol, (n * m + r + 1) * outVol, bias[r]);
-            }
-            Im2col.unfold(g, x, n * channels * g.inVolume(), channels, 0, outVol, col);
-            SgemmReference.multiplyAdd(m, outVol, k, w, 0, k, col, 0, outVol, y, n * m * outVol, outVol);
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = Math.min(clamp.max(), Math.max(y[i], clamp.min()));
-        }
-        return y;
-    }
-
-    private static ConvGeometry geometry(int h, int wd, int kh, int kw, int[] pads) {
-        int outH = h + pads[0] + pads[2] - kh + 1;
-        int outW = wd + pads[1] + pads[3] - kw + 1;
-        return ConvGeometry.of(new int[] {h, wd}, new int[] {kh, kw}, new int[] {1, 1}, new int[] {1, 1},
-                new int[] {pads[0], pads[1]}, new int[] {pads[2], pads[3]}, new int[] {outH, outW});
-    }
-
     private static void assertMatches(Random rnd, int batch, int channels, int m, ConvGeometry g, ConvClamp clamp,
                                       ExecContext ctx) {
         assertTrue(ConvShallow.supports(g, channels, 1), g.toString());
-        float[] x = random(rnd, batch * channels * g.inVolume());
-        float[] w = random(rnd, m * channels * g.kernelVolume());
-        float[] bias = random(rnd, m);
+        float[] x = ConvReference.random(rnd, batch * channels * g.inVolume());
+        float[] w = ConvReference.random(rnd, m * channels * g.kernelVolume());
+        float[] bias = ConvReference.random(rnd, m);
         // Y starts as garbage: every output must be written.
-        float[] y = random(rnd, batch * m * g.outVolume());
+        float[] y = ConvReference.random(rnd, batch * m * g.outVolume());
         ConvShallow.run(g, x, w, bias, clamp, y, batch, channels, m, ctx);
-        assertArrayEquals(reference(g, x, w, bias, clamp, batch, channels, m), y,
+        assertArrayEquals(ConvReference.conv(g, x, w, bias, clamp, batch, channels, m, 1), y,
                 "batch " + batch + " C " + channels + " M " + m + " in " + Arrays.toString(g.in()) + " k "
                         + Arrays.toString(g.kernel()) + " pads " + Arrays.toString(g.padBegin())
                         + Arrays.toString(g.padEnd()) + " threads " + ctx.threads());
@@ -72,9 +38,9 @@ class ConvShallowTest {
         int[] same = {1, 1, 1, 1};
         for (int threads : new int[] {1, 2}) {
             ExecContext ctx = ExecContext.withThreads(threads);
-            assertMatches(rnd, 64, 1, 16, geometry(16, 16, 3, 3, same), RELU, ctx);
-            assertMatches(rnd, 1, 1, 16, geometry(16, 16, 3, 3, same), ConvClamp.NONE, ctx);
-            assertMatches(rnd, 3, 1, 16, geometry(16, 16, 3, 3, same), new ConvClamp(0f, 6f), ctx);
+            assertMatches(rnd, 64, 1, 16, ConvReference.stride1(16, 16, 3, 3, same), RELU, ctx);
+            assertMatches(rnd, 1, 1, 16, ConvReference.stride1(16, 16, 3, 3, same), ConvClamp.NONE, ctx);
+            assertMatches(rnd, 3, 1, 16, ConvReference.stride1(16, 16, 3, 3, same), new ConvClamp(0f, 6f), ctx);
         }
     }
 
@@ -93,7 +59,7 @@ class ConvShallowTest {
             if (wd < 1) {
                 continue;
             }
-            ConvGeometry g = geometry(h, wd, kh, kw, pads);
+            ConvGeometry g = ConvReference.stride1(h, wd, kh, kw, pads);
             int m = 1 + rnd.nextInt(30);
             int batch = rnd.nextBoolean() ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(40);
             ConvClamp clamp = rnd.nextBoolean() ? ConvClamp.NONE : new ConvClamp(-0.25f, 0.5f);
@@ -113,19 +79,19 @@ class ConvShallowTest {
     @Test
     void onlyShallowUnitStrideUndilatedSingleGroupConvolutionsWithWideEnoughRowsAreSupported() {
         int[] same = {1, 1, 1, 1};
-        assertTrue(ConvShallow.supports(geometry(16, 16, 3, 3, same), 1, 1));
-        assertTrue(ConvShallow.supports(geometry(16, 16, 3, 3, same), 3, 1));
+        assertTrue(ConvShallow.supports(ConvReference.stride1(16, 16, 3, 3, same), 1, 1));
+        assertTrue(ConvShallow.supports(ConvReference.stride1(16, 16, 3, 3, same), 3, 1));
         // K = 4 * 9 = 36: a packed matrix product reuses loads better.
-        assertFalse(ConvShallow.supports(geometry(16, 16, 3, 3, same), 4, 1));
-        assertFalse(ConvShallow.supports(geometry(16, 16, 3, 3, same), 2, 2));
+        assertFalse(ConvShallow.supports(ConvReference.stride1(16, 16, 3, 3, same), 4, 1));
+        assertFalse(ConvShallow.supports(ConvReference.stride1(16, 16, 3, 3, same), 2, 2));
         // 2-wide output rows: less than half a vector on any vector width.
-        assertFalse(ConvShallow.supports(geometry(2, 2, 3, 3, same), 1, 1));
-        assertFalse(ConvShallow.supports(geometry(16, 16, 3, 3, new int[] {3, 1, 1, 1}), 1, 1));
+        assertFalse(ConvShallow.supports(ConvReference.stride1(2, 2, 3, 3, same), 1, 1));
+        assertFalse(ConvShallow.supports(ConvReference.stride1(16, 16, 3, 3, new int[] {3, 1, 1, 1}), 1, 1));
         assertFalse(ConvShallow.supports(ConvGeometry.of(new int[] {16, 16}, new int[] {3, 3}, new int[] {2, 2},
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {8, 8}), 1, 1));
         assertFalse(ConvShallow.supports(ConvGeometry.of(new int[] {16, 16}, new int[] {3, 3}, new int[] {1, 1},
                 new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}, new int[] {16, 16}), 1, 1));
         // Planes over 64k floats of scratch.
-        assertFalse(ConvShallow.supports(geometry(300, 300, 3, 3, same), 1, 1));
+        assertFalse(ConvShallow.supports(ConvReference.stride1(300, 300, 3, 3, same), 1, 1));
     }
 }
