@@ -34,8 +34,9 @@ import jdk.incubator.vector.VectorSpecies;
  * loops' own rounding), with the same chosen candidate on every test shape. The divergence depends on t only, never
  * on threads or on the other candidates.
  *
- * <p>Cost: the two {@link VectorOperators#LOG} calls per {@link #LANES} levels (an SVML call on x86, ~17 cycles per
- * 8 doubles) are about 60% of the time; the boundary gathers most of the rest.
+ * <p>Cost (2048 bins, 1920 candidates, about 0.95 ms): the level boundaries about 0.42 ms (two plain loads per level
+ * at f_k, then vector arithmetic), the two {@link VectorOperators#LOG} calls per {@link #LANES} levels (an SVML
+ * call on x86) most of the rest.
  */
 final class KlNcnnLevels {
     /** ncnn's number of quantized levels. */
