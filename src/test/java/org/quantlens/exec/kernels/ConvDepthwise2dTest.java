@@ -13,14 +13,6 @@ import org.quantlens.exec.ExecContext;
  * biases keep every accumulator away from a signed zero, the one stated difference).
  */
 class ConvDepthwise2dTest {
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
     /** Runs both kernels on one random case and asserts identical floats. */
     private static void assertMatchesReference(Random rnd, int batch, int channels, int mult, int inH, int inW,
                                                int[] k, int[] s, int[] d, int[] pb, int[] pe, ExecContext ctx) {
@@ -34,16 +26,16 @@ class ConvDepthwise2dTest {
         }
         ConvGeometry g = ConvGeometry.of(in, k, s, d, pb, pe, out);
         int m = channels * mult;
-        float[] x = random(rnd, batch * channels * inH * inW);
-        float[] w = random(rnd, m * k[0] * k[1]);
-        float[] bias = random(rnd, m);
+        float[] x = ConvReference.random(rnd, batch * channels * inH * inW);
+        float[] w = ConvReference.random(rnd, m * k[0] * k[1]);
+        float[] bias = ConvReference.random(rnd, m);
         // The reference accumulates onto the bias; the fast kernel starts from it and only writes (garbage in y
         // beforehand must not matter).
         float[] expected = new float[batch * m * out[0] * out[1]];
         for (int p = 0; p < batch * m; p++) {
             Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % m]);
         }
-        float[] y = random(rnd, expected.length);
+        float[] y = ConvReference.random(rnd, expected.length);
         ConvDepthwise.run(g, x, w, expected, batch, channels, mult, ExecContext.singleThreaded());
         ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, mult, ctx);
         assertArrayEquals(expected, y, "in " + Arrays.toString(in) + " k " + Arrays.toString(k) + " s "
@@ -86,9 +78,9 @@ class ConvDepthwise2dTest {
             int[] k = {3};
             int[] out = {(len + 2 - 3) / 2 + 1};
             ConvGeometry g = ConvGeometry.of(in, k, new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1}, out);
-            float[] x = random(rnd, 2 * len);
-            float[] w = random(rnd, 6 * 3);
-            float[] bias = random(rnd, 6);
+            float[] x = ConvReference.random(rnd, 2 * len);
+            float[] w = ConvReference.random(rnd, 6 * 3);
+            float[] bias = ConvReference.random(rnd, 6);
             float[] y = new float[2 * 3 * out[0]];
             float[] expected = new float[y.length];
             for (int p = 0; p < 6; p++) {
@@ -164,12 +156,12 @@ class ConvDepthwise2dTest {
             int batch = 1 + rnd.nextInt(2);
             int channels = 1 + rnd.nextInt(4);
             int mult = 1 + rnd.nextInt(2);
-            float[] x = random(rnd, batch * channels * in[0] * in[1]);
-            float[] w = random(rnd, channels * mult * k[0] * k[1]);
-            float[] bias = random(rnd, channels * mult);
+            float[] x = ConvReference.random(rnd, batch * channels * in[0] * in[1]);
+            float[] w = ConvReference.random(rnd, channels * mult * k[0] * k[1]);
+            float[] bias = ConvReference.random(rnd, channels * mult);
             ConvClamp clamp = c % 2 == 0 ? ConvClamp.NONE : new ConvClamp(0f, 0.5f);
-            float[] vector = random(rnd, batch * channels * mult * out[0] * out[1]);
-            float[] plain = random(rnd, vector.length);
+            float[] vector = ConvReference.random(rnd, batch * channels * mult * out[0] * out[1]);
+            float[] plain = ConvReference.random(rnd, vector.length);
             ConvDepthwise2d.run(g, x, w, bias, clamp, vector, batch, channels, mult, ExecContext.singleThreaded(),
                     false);
             ConvDepthwise2d.run(g, x, w, bias, clamp, plain, batch, channels, mult, ExecContext.withThreads(2), true);
@@ -196,9 +188,9 @@ class ConvDepthwise2dTest {
                     int[] out = {(in[0] + 2 - 3) / stride + 1, (in[1] + 2 - 3) / stride + 1};
                     ConvGeometry g = ConvGeometry.of(in, k, s, one, one, one, out);
                     int channels = 3;
-                    float[] x = random(rnd, 2 * channels * in[0] * in[1]);
-                    float[] w = random(rnd, channels * 9);
-                    float[] bias = random(rnd, channels);
+                    float[] x = ConvReference.random(rnd, 2 * channels * in[0] * in[1]);
+                    float[] w = ConvReference.random(rnd, channels * 9);
+                    float[] bias = ConvReference.random(rnd, channels);
                     float[] expected = new float[2 * channels * out[0] * out[1]];
                     for (int p = 0; p < 2 * channels; p++) {
                         Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % channels]);
@@ -206,7 +198,7 @@ class ConvDepthwise2dTest {
                     ConvDepthwise.run(g, x, w, expected, 2, channels, 1, ExecContext.singleThreaded());
                     clamp.apply(expected, 0, expected.length);
                     for (int threads : new int[] {1, 2}) {
-                        float[] y = random(rnd, expected.length);
+                        float[] y = ConvReference.random(rnd, expected.length);
                         ConvDepthwise2d.run(g, x, w, bias, clamp, y, 2, channels, 1, ExecContext.withThreads(threads),
                                 false);
                         assertArrayEquals(expected, y, "size " + size + " stride " + stride + " clamp " + clamp

@@ -8,14 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.quantlens.exec.ExecContext;
 
 class SgemmTest {
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
     @Test
     void referenceComputesTheTextbookProductOnASmallCase() {
         // [1 2; 3 4] * [5 6; 7 8] = [19 22; 43 50], added to C = [1 1; 1 1]
@@ -43,9 +35,9 @@ class SgemmTest {
             int lda = k + 3;
             int ldb = n + 5;
             int ldc = n + 2;
-            float[] a = random(rnd, 2 + m * lda);
-            float[] b = random(rnd, 1 + k * ldb);
-            float[] c = random(rnd, 4 + m * ldc);
+            float[] a = ConvReference.random(rnd, 2 + m * lda);
+            float[] b = ConvReference.random(rnd, 1 + k * ldb);
+            float[] c = ConvReference.random(rnd, 4 + m * ldc);
             float[] expected = c.clone();
             SgemmReference.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, expected, 4, ldc);
             Sgemm.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, c, 4, ldc);
@@ -65,10 +57,10 @@ class SgemmTest {
             int n = s[1];
             int k = s[2];
             int ldc = n + 3;
-            float[] a = random(rnd, m * k);
-            float[] b = random(rnd, k * n);
-            float[] init = random(rnd, m + 2);
-            float[] expected = random(rnd, m * ldc);
+            float[] a = ConvReference.random(rnd, m * k);
+            float[] b = ConvReference.random(rnd, k * n);
+            float[] init = ConvReference.random(rnd, m + 2);
+            float[] expected = ConvReference.random(rnd, m * ldc);
             float[] c = expected.clone();
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(expected, i * ldc, i * ldc + n, init[2 + i]);
@@ -95,10 +87,10 @@ class SgemmTest {
                     int n = s[1];
                     int k = s[2];
                     int ldc = n + 3;
-                    float[] a = random(rnd, m * k);
-                    float[] b = random(rnd, k * n);
-                    float[] init = withInit ? random(rnd, m + 2) : null;
-                    float[] expected = random(rnd, m * ldc);
+                    float[] a = ConvReference.random(rnd, m * k);
+                    float[] b = ConvReference.random(rnd, k * n);
+                    float[] init = withInit ? ConvReference.random(rnd, m + 2) : null;
+                    float[] expected = ConvReference.random(rnd, m * ldc);
                     float[] c = expected.clone();
                     for (int i = 0; withInit && i < m; i++) {
                         java.util.Arrays.fill(expected, i * ldc, i * ldc + n, init[2 + i]);
@@ -122,8 +114,8 @@ class SgemmTest {
             int m = s[0];
             int n = s[1];
             int k = s[2];
-            float[] a = random(rnd, m * k);
-            float[] b = random(rnd, k * n);
+            float[] a = ConvReference.random(rnd, m * k);
+            float[] b = ConvReference.random(rnd, k * n);
             float[] one = new float[m * n];
             float[] three = new float[m * n];
             Sgemm.multiplyAddParallel(ExecContext.withThreads(1), m, n, k, a, 0, k, b, 0, n, one, 0, n);
@@ -139,8 +131,8 @@ class SgemmTest {
     void fmaChainMatchesAPlainDoubleDotProductWithinFloatRounding() {
         Random rnd = new Random(3);
         int k = 1000;
-        float[] a = random(rnd, k);
-        float[] b = random(rnd, k);
+        float[] a = ConvReference.random(rnd, k);
+        float[] b = ConvReference.random(rnd, k);
         float[] c = new float[1];
         Sgemm.multiplyAdd(1, 1, k, a, 0, k, b, 0, 1, c, 0, 1);
         double exact = 0;

@@ -8,14 +8,6 @@ import org.junit.jupiter.api.Test;
 
 /** The fresh-JVM kernel gives Sgemm's bits. */
 class SgemmWarmUpTest {
-    private static float[] random(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
     @Test
     void warmUpKernelIsBitExactWithTheReferenceWithAndWithoutRowValues() {
         Random rnd = new Random(23);
@@ -27,22 +19,22 @@ class SgemmWarmUpTest {
             int lda = k + 3;
             int ldb = n + 5;
             int ldc = n + 2;
-            float[] a = random(rnd, 2 + m * lda);
-            float[] b = random(rnd, 1 + k * ldb);
-            float[] c = random(rnd, 4 + m * ldc);
+            float[] a = ConvReference.random(rnd, 2 + m * lda);
+            float[] b = ConvReference.random(rnd, 1 + k * ldb);
+            float[] c = ConvReference.random(rnd, 4 + m * ldc);
             float[] expected = c.clone();
             SgemmReference.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, expected, 4, ldc);
             float[] accumulated = c.clone();
             SgemmWarmUp.multiply(m, n, k, a, 2, lda, b, 1, ldb, null, 0, accumulated, 4, ldc);
             assertArrayEquals(expected, accumulated, "C += A*B, m=" + m + " n=" + n + " k=" + k);
 
-            float[] init = random(rnd, m + 1);
+            float[] init = ConvReference.random(rnd, m + 1);
             float[] filled = c.clone();
             for (int i = 0; i < m; i++) {
                 Arrays.fill(filled, 4 + i * ldc, 4 + i * ldc + n, init[1 + i]);
             }
             SgemmReference.multiplyAdd(m, n, k, a, 2, lda, b, 1, ldb, filled, 4, ldc);
-            float[] started = random(rnd, c.length); // garbage: C is only written
+            float[] started = ConvReference.random(rnd, c.length); // garbage: C is only written
             System.arraycopy(c, 0, started, 0, 4);
             for (int i = 0; i < m; i++) {
                 int end = i + 1 < m ? 4 + (i + 1) * ldc : started.length;
