@@ -65,14 +65,15 @@ public final class CalibrationTables {
     /**
      * The table for {@code spec}: the activations' range searches run in parallel over {@code ctx} (one tensor per
      * worker at a time, {@link SearchBatch}), then entries and warnings are assembled in tensor order, so the table
-     * and the warnings are identical for any thread count.
+     * and the warnings are identical for any thread count. Only the ranges are kept, so the searches may skip
+     * candidates that cannot be chosen ({@link RangeOptions#rangeOnly}; same ranges).
      */
     public static Result build(CalibrationStatistics stats, Spec spec, ExecContext ctx) {
         List<String> warnings = new ArrayList<>();
         Map<String, TensorEntry> entries = new LinkedHashMap<>();
         List<ActivationStatistics> activations = List.copyOf(stats.activations().values());
         SearchResult[] ranges = SearchBatch.run(activations.size(), ctx,
-                i -> activations.get(i).range(spec.method(), spec.options()));
+                i -> activations.get(i).range(spec.method(), spec.options().rangeOnly()));
         for (int i = 0; i < activations.size(); i++) {
             ActivationStatistics a = activations.get(i);
             entries.put(a.name(), activation(a, ranges[i], spec, warnings));

@@ -39,7 +39,9 @@ import org.quantlens.progress.ProgressMonitor;
  * tensors. Here: every activation of the same model calibrated on the same calib.npy (2048 bins), searched with one
  * KL method, as {@code calibrate} builds its table and the app's "search all" runs it ({@link SearchBatch}: one
  * tensor per worker). The score is per call, i.e. for all tensors; divide by the tensor count this prints at setup
- * for the per-tensor figure.
+ * for the per-tensor figure. {@code curve}: true is the app's "search all" (every candidate's value, for the
+ * plots), false is {@code calibrate}'s table build ({@link RangeOptions#rangeOnly}: kl-ncnn skips candidates that
+ * cannot be chosen), which is what ONNX Runtime's {@code compute_s} times.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,9 +56,12 @@ public class KlAllTensorsBenchmark {
     public String method;
     @Param({"1", "2"})
     public int threads;
+    @Param({"true", "false"})
+    public boolean curve;
 
     private List<ActivationStatistics> activations;
     private RangeMethod rangeMethod;
+    private RangeOptions options;
     private ExecContext ctx;
 
     @Setup(Level.Trial)
@@ -72,6 +77,7 @@ public class KlAllTensorsBenchmark {
         }
         activations = List.copyOf(stats.activations().values());
         rangeMethod = RangeMethod.fromCli(method);
+        options = curve ? RangeOptions.DEFAULT : RangeOptions.DEFAULT.rangeOnly();
         ctx = ExecContext.withThreads(threads);
         System.out.println("\n" + model + ": " + activations.size() + " tensors");
     }
@@ -79,6 +85,6 @@ public class KlAllTensorsBenchmark {
     @Benchmark
     public SearchResult[] searchAllTensors() {
         return SearchBatch.run(activations.size(), ctx,
-                i -> activations.get(i).range(rangeMethod, RangeOptions.DEFAULT));
+                i -> activations.get(i).range(rangeMethod, options));
     }
 }

@@ -65,6 +65,12 @@ public class KlSearchBenchmark {
         return KlTensorRt.search(absolute, KlTensorRt.Options.DEFAULT, twoThreads);
     }
 
+    /** kl-ncnn as a table build runs it: only the range, candidates that cannot be chosen skipped. */
+    @Benchmark
+    public SearchResult klNcnnRangeOnly() {
+        return KlNcnn.search(absolute, ExecContext.singleThreaded(), false);
+    }
+
     @Benchmark
     public SearchResult klNcnn2Threads() {
         return KlNcnn.search(absolute, twoThreads);

@@ -2,6 +2,7 @@ package org.quantlens.calib.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.quantlens.calib.Histogram;
 import org.quantlens.exec.ExecContext;
 
@@ -19,7 +20,9 @@ import org.quantlens.exec.ExecContext;
  * <li>Q: the t bins are cut into 128 levels of t/128 (fractional) bins each; a bin straddling a level boundary
  * contributes to both levels in proportion to its overlap. Each level's mass (of dist, without the tail) is spread
  * over its non-empty bins in proportion to their overlap;</li>
- * <li>KL = sum over P != 0 of P*log(P/Q), a bin with Q == 0 adding 1 (ncnn's rule); P and Q are not renormalised.</li>
+ * <li>KL = sum over P != 0 of P*log(P/Q), a bin with Q == 0 adding 1 (ncnn's rule); P and Q are not renormalised.
+ * Where the running float32 tail has drifted below zero, P of the last bin is negative and KL is NaN, as in ncnn; such a
+ * candidate is never chosen.</li>
  * </ul>
  * The first minimum below 1000 wins (ncnn starts its minimum at 1000), and the threshold is (t + 0.5) * w.
  *
@@ -53,6 +56,15 @@ public final class KlNcnn {
         return search(hist, true, ctx);
     }
 
+    /**
+     * The same search for a caller that keeps only the range (a calibration table): with {@code fullCurve} false,
+     * candidates that provably cannot be chosen are skipped and get NaN as their value (see
+     * {@link #prunedCurve}). The range, the chosen index and every evaluated value equal the full search's.
+     */
+    public static SearchResult search(Histogram hist, ExecContext ctx, boolean fullCurve) {
+        return search(hist, Evaluation.FASTEST, ctx, fullCurve);
+    }
+
     /** How the candidates' divergences are computed; all give the same curve to float precision. */
     enum Evaluation {
         /** ncnn's element-wise loops in float32, O(B) per candidate: the reference. */
@@ -74,6 +86,10 @@ public final class KlNcnn {
     }
 
     static SearchResult search(Histogram hist, Evaluation how, ExecContext ctx) {
+        return search(hist, how, ctx, true);
+    }
+
+    static SearchResult search(Histogram hist, Evaluation how, ExecContext ctx, boolean fullCurve) {
         Histogram h = hist.form() == Histogram.Form.ABSOLUTE ? hist : hist.toAbsolute();
         List<String> warnings = new ArrayList<>();
         int n = h.bins();
@@ -107,7 +123,7 @@ public final class KlNcnn {
             tailSum -= dist[t];
             thresholds[t - TARGET_BIN] = (t + 0.5) * width;
         }
-        double[] kl = curve(dist, tails, how, ctx);
+        double[] kl = curve(dist, tails, how, ctx, fullCurve);
         int best = -1;
         double minKl = 1000;
         for (int c = 0; c < candidates; c++) {
@@ -123,10 +139,16 @@ public final class KlNcnn {
         return new SearchResult(KlTensorRt.toRange(h, thresholds[best]), thresholds, kl, best, warnings);
     }
 
-    /** Each candidate's divergence, stored as float like ncnn's; tails[c] is the tail mass of t = 128 + c. */
-    private static double[] curve(float[] dist, float[] tails, Evaluation how, ExecContext ctx) {
+    /**
+     * Each candidate's divergence, stored as float like ncnn's; tails[c] is the tail mass of t = 128 + c. Without
+     * {@code fullCurve}, the level evaluator skips candidates that cannot be chosen ({@link #prunedCurve}).
+     */
+    private static double[] curve(float[] dist, float[] tails, Evaluation how, ExecContext ctx, boolean fullCurve) {
         Evaluation use = how != Evaluation.FASTEST ? how
                 : KlNcnnLevels.applies(dist) ? Evaluation.LEVELS : Evaluation.PREFIX;
+        if (use == Evaluation.LEVELS && !fullCurve) {
+            return prunedCurve(new KlNcnnLevels(dist), tails, ctx);
+        }
         double[] kl = new double[tails.length];
         Prefix prefixTables = use == Evaluation.PREFIX ? new Prefix(dist) : null;
         KlNcnnLevels levelTables = use == Evaluation.LEVELS ? new KlNcnnLevels(dist) : null;
@@ -138,7 +160,9 @@ public final class KlNcnn {
             float[] expand = elementwise ? new float[dist.length] : null;
             for (int c = from; c < to; c++) {
                 int t = TARGET_BIN + c;
-                if (levels != null) {
+                if (!elementwise && negativeTailBin(dist, t, tails[c])) {
+                    kl[c] = Double.NaN;
+                } else if (levels != null) {
                     kl[c] = (float) levels.divergence(t, tails[c]);
                 } else if (prefix != null) {
                     kl[c] = (float) prefix.divergence(t, tails[c]);
@@ -149,6 +173,65 @@ public final class KlNcnn {
             }
         });
         return kl;
+    }
+
+    /**
+     * The curve with the candidates that cannot be chosen left out (NaN): candidate c is evaluated unless its
+     * {@link KlNcnnLevels#lowerBound} exceeds the smallest divergence already found (by any worker) plus a margin.
+     * Each worker walks its candidates from high t down, so it meets the curve's minimum before the low candidates,
+     * where the bound bites.
+     *
+     * <p>Why the choice cannot change: a skipped candidate's divergence is at least its bound (minus the rounding of
+     * both computations, about 1e-13), so it exceeds the minimum by more than margin(m) = 1e-9 + 2^-20 |m|, more than
+     * the float32 spacing at m (2^-23 |m|): even stored as float it stays above the stored minimum, so the first-minimum
+     * rule picks the same candidate with the same value. Which candidates are skipped depends on the thread timing;
+     * the range, the choice and each evaluated value do not.
+     */
+    private static double[] prunedCurve(KlNcnnLevels tables, float[] tails, ExecContext ctx) {
+        double[] kl = new double[tails.length];
+        AtomicLong smallestBits = new AtomicLong(Double.doubleToRawLongBits(Double.POSITIVE_INFINITY));
+        ctx.parallelFor(tails.length, 8L * TARGET_BIN, (from, to) -> {
+            KlNcnnLevels levels = new KlNcnnLevels(tables);
+            double smallest = Double.POSITIVE_INFINITY;
+            for (int c = to - 1; c >= from; c--) {
+                int t = TARGET_BIN + c;
+                if (negativeTailBin(tables.dist(), t, tails[c])) {
+                    kl[c] = Double.NaN;
+                    continue;
+                }
+                double known = Math.min(smallest, Double.longBitsToDouble(smallestBits.get()));
+                if (levels.lowerBound(t, tails[c]) > known + 1e-9 + Math.scalb(Math.abs(known), -20)) {
+                    kl[c] = Double.NaN;
+                    continue;
+                }
+                double d = levels.divergence(t, tails[c]);
+                kl[c] = (float) d;
+                if (d < smallest) {
+                    smallest = d;
+                    lowerTo(smallestBits, d);
+                }
+            }
+        });
+        return kl;
+    }
+
+    /**
+     * Whether candidate t's last bin P = d[t-1] + tail is negative, which makes its divergence NaN (P log(P/Q) of a
+     * negative P, in ncnn as here) without any level work. The tail is ncnn's running float32 difference
+     * sum(d[128..B)) - d[128] - ... - d[t-1]; where the true tail is below its rounding error (sparse high bins, about
+     * half the candidates of the reference models' ReLU outputs) it comes out negative.
+     */
+    private static boolean negativeTailBin(float[] dist, int t, float tail) {
+        return dist[t - 1] + tail < 0;
+    }
+
+    /** Atomically lowers the double held as bits in {@code bits} to {@code value} if it is smaller. */
+    private static void lowerTo(AtomicLong bits, double value) {
+        long seen = bits.get();
+        while (value < Double.longBitsToDouble(seen)
+                && !bits.compareAndSet(seen, Double.doubleToRawLongBits(value))) {
+            seen = bits.get();
+        }
     }
 
     /** Builds Q for candidate t into expand[0..t), following ncnn's fractional level boundaries. */

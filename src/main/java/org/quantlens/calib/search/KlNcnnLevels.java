@@ -103,6 +103,11 @@ final class KlNcnnLevels {
         binDlogd = tables.binDlogd;
     }
 
+    /** The floored, normalised distribution these tables were built for (shared, not copied). */
+    float[] dist() {
+        return dist32;
+    }
+
     /** Whether this evaluator applies: candidates up to t = bins - 1 exact, and no empty bin. */
     static boolean applies(float[] dist) {
         if (dist.length - 1 > MAX_EXACT_CANDIDATE) {
@@ -138,6 +143,27 @@ final class KlNcnnLevels {
         double pLogP = dlogd[t] - binDlogd[t - 1] + (p != 0 ? p * FastLog.log(p) : 0); // ncnn skips P == 0
         double pLogQ = levelAcc.add(sharedAcc).reduceLanes(VectorOperators.ADD) + (p - dist[t - 1]) * lastLog;
         return pLogP - pLogQ;
+    }
+
+    /**
+     * A lower bound on {@link #divergence}(t, tail) that costs no level work, for skipping candidates that cannot be
+     * chosen: the log-sum inequality sum(a log(a/b)) >= sum(a) log(sum(a) / sum(b)) applied to two groups of bins,
+     * [0, t-1) and the tail bin t-1:
+     * KL >= P1 log(P1/Q1) + P2 log(P2/Q2), with P1 = sum(d[0..t-1)), P2 = d[t-1] + tail (the same float sum as in
+     * the divergence), Q2 = v_127 (bin t-1 lies inside level 127) and Q1 = sum(d[0..t)) - v_127, because Q spreads
+     * each level's mass over that level's bins and so sums to sum(d[0..t)).
+     *
+     * <p>The second term is the cost of folding the tail into one bin. It grows as t falls, so it rules out the low
+     * candidates once a smaller divergence is known (about 30-55% of them on the reference models' tensors), and is
+     * close to 0 above the minimum. Computed in double with {@link FastLog}: within about 1e-15 of the exact bound,
+     * far inside the margin {@link KlNcnn} leaves.
+     */
+    double lowerBound(int t, float tail) {
+        double lastValue = lastLevelMass(t) * LEVELS / t;
+        double insideMass = sum[t - 1];
+        double insideQ = sum[t] - lastValue;
+        double tailBin = dist32[t - 1] + tail;
+        return insideMass * FastLog.log(insideMass / insideQ) + tailBin * FastLog.log(tailBin / lastValue);
     }
 
     /**

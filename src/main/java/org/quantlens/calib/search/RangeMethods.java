@@ -69,7 +69,7 @@ public final class RangeMethods {
             case KL_TENSORRT -> KlTensorRt.search(h, new KlTensorRt.Options(1 << (o.bits() - 1), 1 << (o.bits() - 1),
                     o.suppressZeroSpike(), false), ctx);
             case KL_ONNXRUNTIME -> KlOnnxRuntime.search(h, o.numQuantizedBins());
-            case KL_NCNN -> KlNcnn.search(h, ctx);
+            case KL_NCNN -> KlNcnn.search(h, ctx, o.fullCurve());
             case MSE -> Mse.search(h, o.bits());
             case ACIQ -> Aciq.search(h, o.bits(), o.aciqPrior());
         };

@@ -47,6 +47,26 @@ class KlNcnnLevelsTest {
         }
     }
 
+    @Test
+    void lowerBoundNeverExceedsTheDivergence() {
+        Random r = new Random(91);
+        for (int trial = 0; trial < 30; trial++) {
+            float[] dist = flooredDistribution(randomShape(r, trial % 6));
+            KlNcnnLevels levels = new KlNcnnLevels(dist);
+            float tail = 0;
+            int above = 0;
+            for (int t = dist.length - 1; t >= 128; t--) {
+                tail += dist[t];
+                double bound = levels.lowerBound(t, tail);
+                double kl = levels.divergence(t, tail);
+                assertTrue(bound <= kl + 1e-13 * Math.max(1, kl), "trial " + trial + " t " + t + ": bound " + bound
+                        + " above the divergence " + kl);
+                above += bound > 0 ? 1 : 0;
+            }
+            assertTrue(above > 0, "trial " + trial + ": the bound is never positive");
+        }
+    }
+
     /**
      * ncnn's loops (float32 boundaries start = i * (t / 128f), end = start + t / 128f; ceil/floor; partial bins
      * scaled by their overlap; Q spread over non-empty bins) with every sum, Q and log in double.
