@@ -36,7 +36,10 @@ import org.quantlens.exec.ExecContext;
  * B = 2048), or, for B - 1 > 2^17 bins, where ncnn's float32 level boundaries stop being exact, a scalar prefix-sum
  * evaluation. Both agree with ncnn's float32 loops to within the loops' own float32 rounding (tested:
  * 5e-5 * max(1, |KL|)); the curve is stored as float like ncnn's. The Vector API code is slow (up to ~1 ms per
- * candidate) until C2 has compiled it, which takes a few searches in a fresh JVM.
+ * candidate) until C2 has compiled it, which takes a few searches in a fresh JVM. Candidates whose last bin is
+ * negative (a drifted running tail) are NaN without level work, and a caller that keeps only the range
+ * ({@link #search(Histogram, ExecContext, boolean)} with {@code fullCurve} false) skips the candidates a lower bound
+ * rules out ({@link #prunedCurve}): on the reference models' tensors about a third of the rest.
  */
 public final class KlNcnn {
     private static final int TARGET_BIN = 128;
