@@ -85,7 +85,7 @@ final class RangeCommand implements Callable<Integer> {
     public Integer call() {
         RangeMethod m = MethodArgs.method(method);
         QuantSpec qspec = MethodArgs.spec(MethodArgs.scheme(scheme), bits, "--bits");
-        RangeOptions options = tuning.options(m, scheme, bits);
+        RangeOptions options = tuning.options(m, scheme, bits).rangeOnly(); // only ranges are printed
         List<String> warnings = new ArrayList<>();
         Map<String, Object> doc = source.npy != null ? fromNpy(m, qspec, options, warnings)
                 : fromHistograms(m, options, warnings);
