@@ -50,7 +50,7 @@ import org.quantlens.progress.ProgressMonitor;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class KlAllTensorsBenchmark {
-    @Param({"digits_lenet"})
+    @Param({"digits_lenet", "digits_mlp"})
     public String model;
     @Param({"kl-tensorrt", "kl-ncnn", "kl-onnxruntime"})
     public String method;
