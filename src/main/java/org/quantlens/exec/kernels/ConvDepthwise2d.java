@@ -12,15 +12,18 @@ import org.quantlens.exec.VectorWarmUp;
  *
  * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}. Per
  * plane, the input is first copied into a zero-bordered plane that covers every tap (the border is zeroed once per
- * worker chunk; planes only rewrite the interior), so each tap of output {@code (oh, ow)} is a plain load at a fixed
- * offset from position {@code oh*sh*width + ow*sw}: no bounds tests. A vector of consecutive full-resolution columns
- * is then computed at once with {@link FloatVector#fma} (for unit strides the rows are swept as one flat run, which
- * also vectorises 7x7 planes), and the outputs are picked out (every {@code sw}-th column; stride 2 by {@link
- * EvenLanes}). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in
- * the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of
- * {@link ConvKernel} does). Unit-stride planes whose output rows are at least a vector wide (MobileNet's 112, 56
- * and 28) skip the sweep buffer: each output vector is stored straight into y with the clamp applied, so y is
- * written once and never re-read by a separate clamp pass (the clamp of the final value: the same bits).
+ * worker chunk; planes only rewrite the interior), so each tap is a plain load at a fixed offset: no bounds tests.
+ * For strided windows that plane is stored as its polyphase planes (stride 2: even and odd rows times even and odd
+ * columns, each input row de-interleaved once by {@link EvenLanes#split}), which turns the window into a
+ * unit-stride one over consecutive outputs: only the outputs are computed, no stride-2 picking afterwards (see
+ * {@link Layout}). A vector of consecutive outputs is then computed at once with {@link FloatVector#fma}: planes
+ * whose output rows are at least a vector wide (MobileNet's 112, 56 and 28, and the stride-2 56) store each output
+ * vector straight into y with the clamp applied, so y is written once and never re-read by a separate clamp pass
+ * (the clamp of the final value: the same bits); narrower planes (14, 7) are swept flat, row after row, into a
+ * buffer and copied out. Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major
+ * order, as in the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the
+ * im2col path of {@link ConvKernel} does). The storage changes only which loads feed a chain, never its order, so
+ * the bits do not depend on it.
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -87,44 +90,27 @@ final class ConvDepthwise2d {
         });
     }
 
-    /** One plane: sweeps (flat, or one output row at a time) and picks the outputs into {@code y}. */
+    /** One plane: one flat sweep over the stored rows, then each output row copied into {@code y}. */
     private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
                               float[] acc, float[] y, int yOff, boolean plain) {
         int outH = g.out()[1];
         int outW = g.out()[2];
-        int sh = g.stride()[1];
-        int sw = g.stride()[2];
-        if (sh == 1 && sw == 1) {
-            sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
-            int planeEnd = yOff + outH * outW;
-            for (int oh = 0; oh < outH; oh++) {
-                int yRow = yOff + oh * outW;
-                if (!plain && outW <= VL && yRow + VL <= planeEnd) {
-                    // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
-                    // plane, which are rewritten afterwards.
-                    FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
-                } else {
-                    copy(acc, oh * layout.width(), y, yRow, outW);
-                }
-            }
-            return;
-        }
-        int span = (outW - 1) * sw + 1;
+        sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
+        int planeEnd = yOff + outH * outW;
         for (int oh = 0; oh < outH; oh++) {
-            sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc, plain);
             int yRow = yOff + oh * outW;
-            if (!plain && sw == 2 && outW >= VL) {
-                EvenLanes.pick(acc, 0, y, yRow, outW);
+            if (!plain && outW <= VL && yRow + VL <= planeEnd) {
+                // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
+                // plane, which are rewritten afterwards.
+                FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
             } else {
-                for (int ow = 0; ow < outW; ow++) {
-                    y[yRow + ow] = acc[ow * sw];
-                }
+                copy(acc, oh * layout.width(), y, yRow, outW);
             }
         }
     }
 
     /**
-     * One plane of a unit-stride window whose output rows are at least a vector wide (112, 56, 28): per output row
+     * One plane whose output rows are at least a vector wide (112, 56, 28): per output row
      * whole vectors of outputs, each computed from the padded plane and stored once, with the clamp applied to the
      * final value (bit-identical to {@link ConvClamp#apply} afterwards). A row whose width is not a multiple of the
      * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
@@ -141,7 +127,8 @@ final class ConvDepthwise2d {
         FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
         FloatVector init = FloatVector.broadcast(SPECIES, initial);
         if (o.length == 9) {
-            directRows9(outH, outW, width, padded, o, w, wOff, init, clamped, low, high, y, yOff);
+            directRows9(outH, outW, width, layout.consecutiveRows(), padded, o, w, wOff, init, clamped, low, high, y,
+                    yOff);
             return;
         }
         for (int oh = 0; oh < outH; oh++) {
@@ -163,8 +150,8 @@ final class ConvDepthwise2d {
     }
 
     /** {@link #directRows} for 3x3 kernels with the nine weights held in registers. */
-    private static void directRows9(int outH, int outW, int width, float[] padded, int[] o, float[] w, int wOff,
-                                    FloatVector init, boolean clamped, FloatVector low, FloatVector high, float[] y,
+    private static void directRows9(int outH, int outW, int width, boolean consecutiveRows, float[] padded, int[] o,
+                                    float[] w, int wOff, FloatVector init, boolean clamped, FloatVector low, FloatVector high, float[] y,
                                     int yOff) {
         FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
         FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
@@ -176,7 +163,7 @@ final class ConvDepthwise2d {
         FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
         FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
         int oh = 0;
-        if (o[3] - o[0] == width) {
+        if (consecutiveRows) {
             // Undilated rows: output rows oh and oh + 1 share input rows oh + 1 and oh + 2, so a pair of rows
             // loads 12 input vectors for 18 multiply-adds instead of 18; two independent chains also overlap.
             for (; oh + 2 <= outH; oh += 2) {
@@ -334,40 +321,65 @@ final class ConvDepthwise2d {
     }
 
     /**
-     * The zero-bordered plane: {@code rows x width} covering every tap of every output, plus a vector of slack;
-     * tap {@code (kh, kw)} of the output at full-resolution position {@code p} reads {@code p + tapOffsets[t]}.
+     * The zero-bordered plane, {@code fullRows x fullWidth}, covering every tap of every output. With unit strides
+     * it is stored as it is ({@code width == fullWidth}). With strides {@code (sh, sw)} it is stored as its
+     * {@code sh * sw} polyphase planes: cell {@code (r, c)} goes to phase {@code (r mod sh, c mod sw)}, row
+     * {@code r / sh}, column {@code c / sw}, each phase {@code ceil(fullRows / sh) x width} with {@code width =
+     * ceil(fullWidth / sw)}. Output {@code (oh, ow)} then sits at cell {@code (oh * sh, ow * sw)}, i.e. at index
+     * {@code oh * width + ow} of phase (0, 0), and its tap {@code (kh, kw)} at that index plus {@code
+     * tapOffsets[t]} = the index of cell {@code (kh * dh, kw * dw)}: a strided window becomes a unit-stride sweep
+     * over consecutive outputs, and only the outputs are computed. A vector of slack follows the phases.
      */
-    private record Layout(ConvGeometry g, int rows, int width, int[] tapOffsets, int sweep) {
+    private record Layout(ConvGeometry g, int fullRows, int fullWidth, int width, int phaseSize, int[] tapOffsets,
+                          int sweep) {
         static Layout of(ConvGeometry g) {
             int[] k = g.kernel();
             int[] s = g.stride();
             int[] d = g.dilation();
-            int rows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
-            int width = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
+            int fullRows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
+            int fullWidth = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
+            int width = (fullWidth + s[2] - 1) / s[2];
+            int phaseSize = (fullRows + s[1] - 1) / s[1] * width;
             int[] offsets = new int[k[1] * k[2]];
             for (int kh = 0; kh < k[1]; kh++) {
                 for (int kw = 0; kw < k[2]; kw++) {
-                    offsets[kh * k[2] + kw] = kh * d[1] * width + kw * d[2];
+                    offsets[kh * k[2] + kw] = cell(kh * d[1], kw * d[2], s, width, phaseSize);
                 }
             }
-            // Unit strides sweep every row flat (the columns past outW are computed and dropped); otherwise one
-            // output row's full-resolution columns at a time.
+            // Every output row is swept flat: the columns between outW and width are computed and dropped.
             int flat = (g.out()[1] - 1) * width + g.out()[2];
-            int sweep = s[1] == 1 && s[2] == 1 ? flat : (g.out()[2] - 1) * s[2] + 1;
-            return new Layout(g, rows, width, offsets, roundUp(sweep));
+            return new Layout(g, fullRows, fullWidth, width, phaseSize, offsets, roundUp(flat));
+        }
+
+        /** Index of cell {@code (r, c)} of the zero-bordered plane in the (polyphase) storage. */
+        private static int cell(int r, int c, int[] s, int width, int phaseSize) {
+            return ((r % s[1]) * s[2] + c % s[2]) * phaseSize + (r / s[1]) * width + c / s[2];
+        }
+
+        private int cell(int r, int c) {
+            return cell(r, c, g.stride(), width, phaseSize);
         }
 
         private static int roundUp(int n) {
             return (n + VL - 1) / VL * VL;
         }
 
-        /** Unit strides with output rows at least a vector wide: {@link #directRows} writes y itself. */
+        private boolean unitStrides() {
+            return g.stride()[1] == 1 && g.stride()[2] == 1;
+        }
+
+        /** Output rows at least a vector wide: {@link #directRows} writes y itself. */
         boolean direct() {
-            return g.stride()[1] == 1 && g.stride()[2] == 1 && g.out()[2] >= VL;
+            return g.out()[2] >= VL;
+        }
+
+        /** Consecutive kernel rows lie one stored row apart (unit height stride and dilation). */
+        boolean consecutiveRows() {
+            return g.stride()[1] == 1 && g.dilation()[1] == 1;
         }
 
         int paddedSize() {
-            return rows * width + 2 * VL;
+            return g.stride()[1] * g.stride()[2] * phaseSize + 2 * VL;
         }
 
         /**
@@ -380,24 +392,50 @@ final class ConvDepthwise2d {
             int padTop = g.padBegin()[1];
             int padLeft = g.padBegin()[2];
             int lo = Math.max(0, padLeft);
-            int hi = Math.max(lo, Math.min(width, padLeft + inW));
+            int hi = Math.max(lo, Math.min(fullWidth, padLeft + inW));
             int r0 = Math.max(0, padTop);
-            int r1 = Math.min(rows, padTop + inH);
+            int r1 = Math.min(fullRows, padTop + inH);
             if (hi == lo) {
                 // The window never reaches the input columns (padding wider than the plane): nothing to copy.
                 return;
             }
             for (int r = r0; r < r1; r++) {
                 int src = xOff + (r - padTop) * inW - padLeft + lo;
-                int dst = r * width + lo;
-                if (!plain && hi - lo <= VL && src + VL <= x.length) {
-                    // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
-                    // store at hi. That store reaches at most into later rows (rewritten afterwards, or border,
-                    // which must be zero) and stays inside the plane's slack of 2 vectors.
-                    FloatVector.fromArray(SPECIES, x, src).intoArray(padded, dst);
-                    ZERO.intoArray(padded, r * width + hi);
+                if (unitStrides()) {
+                    copyUnitRow(x, src, padded, r * width + lo, hi - lo, plain);
                 } else {
-                    copy(x, src, padded, dst, hi - lo);
+                    copyPhasedRow(x, src, padded, r, lo, hi, plain);
+                }
+            }
+        }
+
+        private void copyUnitRow(float[] x, int src, float[] padded, int dst, int length, boolean plain) {
+            if (!plain && length <= VL && src + VL <= x.length) {
+                // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
+                // store at the row's end. That store reaches at most into later rows (rewritten afterwards, or
+                // border, which must be zero) and stays inside the plane's slack of 2 vectors.
+                FloatVector.fromArray(SPECIES, x, src).intoArray(padded, dst);
+                ZERO.intoArray(padded, dst + length);
+            } else {
+                copy(x, src, padded, dst, length);
+            }
+        }
+
+        /** Columns {@code [lo, hi)} of plane row r, read from {@code x[src...]}, to their phases. */
+        private void copyPhasedRow(float[] x, int src, float[] padded, int r, int lo, int hi, boolean plain) {
+            int sw = g.stride()[2];
+            if (sw == 1) {
+                copy(x, src, padded, cell(r, lo), hi - lo);
+            } else if (sw == 2) {
+                // Columns lo, lo + 2, ... go to one phase, lo + 1, lo + 3, ... to the other.
+                int pairs = (hi - lo) / 2;
+                EvenLanes.split(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1), plain);
+                if ((hi - lo) % 2 != 0) {
+                    padded[cell(r, hi - 1)] = x[src + hi - 1 - lo];
+                }
+            } else {
+                for (int c = lo; c < hi; c++) {
+                    padded[cell(r, c)] = x[src + c - lo];
                 }
             }
         }
