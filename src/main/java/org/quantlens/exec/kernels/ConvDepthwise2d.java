@@ -78,12 +78,12 @@ final class ConvDepthwise2d {
                 int n = plane / m;
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
-                layout.copyInterior(x, xOff, padded, plain);
                 if (!plain && layout.direct()) {
-                    // Wide unit-stride rows: each output vector goes straight to y, clamped on the way.
-                    directRows(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y, plane * g.outVolume());
+                    directPlane(g, layout, x, xOff, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y,
+                            plane * g.outVolume());
                     continue;
                 }
+                layout.copyRows(x, xOff, padded, 0, layout.fullRows(), plain);
                 plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume(), plain);
                 clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
@@ -110,28 +110,43 @@ final class ConvDepthwise2d {
     }
 
     /**
-     * One plane whose output rows are at least a vector wide (112, 56, 28): per output row
+     * One plane whose output rows are at least a vector wide, two output rows at a time: first the input rows
+     * they need that are not yet in {@code padded} are copied in, then the rows are computed by {@link
+     * #directRows}. Copying just ahead of the arithmetic (instead of the whole plane first) lets the loads from x,
+     * which for large layers come from beyond the core's caches, overlap the multiply-adds of the rows before.
+     */
+    private static void directPlane(ConvGeometry g, Layout layout, float[] x, int xOff, float[] padded, float[] w,
+                                    int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
+        int outH = g.out()[1];
+        int copied = 0;
+        for (int oh = 0; oh < outH; oh += 2) {
+            int ohEnd = Math.min(outH, oh + 2);
+            copied = layout.copyRows(x, xOff, padded, copied, layout.rowsNeeded(ohEnd), false);
+            directRows(g, layout, padded, w, wOff, initial, clamp, y, yOff, oh, ohEnd);
+        }
+    }
+
+    /**
+     * Output rows {@code [oh0, oh1)} of a plane whose output rows are at least a vector wide: per output row
      * whole vectors of outputs, each computed from the padded plane and stored once, with the clamp applied to the
      * final value (bit-identical to {@link ConvClamp#apply} afterwards). A row whose width is not a multiple of the
      * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
      * are rewritten with the same bits, and nothing is written outside the row.
      */
     private static void directRows(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                                   ConvClamp clamp, float[] y, int yOff) {
-        int outH = g.out()[1];
+                                   ConvClamp clamp, float[] y, int yOff, int oh0, int oh1) {
         int outW = g.out()[2];
         int width = layout.width();
         int[] o = layout.tapOffsets();
+        if (o.length == 9) {
+            directRows9(oh0, oh1, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y, yOff);
+            return;
+        }
         boolean clamped = !clamp.isIdentity();
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
         FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
         FloatVector init = FloatVector.broadcast(SPECIES, initial);
-        if (o.length == 9) {
-            directRows9(outH, outW, width, layout.consecutiveRows(), padded, o, w, wOff, init, clamped, low, high, y,
-                    yOff);
-            return;
-        }
-        for (int oh = 0; oh < outH; oh++) {
+        for (int oh = oh0; oh < oh1; oh++) {
             int base = oh * width;
             int yRow = yOff + oh * outW;
             for (int i = 0; i < outW; i += VL) {
@@ -150,9 +165,13 @@ final class ConvDepthwise2d {
     }
 
     /** {@link #directRows} for 3x3 kernels with the nine weights held in registers. */
-    private static void directRows9(int outH, int outW, int width, boolean consecutiveRows, float[] padded, int[] o,
-                                    float[] w, int wOff, FloatVector init, boolean clamped, FloatVector low, FloatVector high, float[] y,
-                                    int yOff) {
+    private static void directRows9(int oh0, int oh1, int outW, int width, boolean consecutiveRows, float[] padded,
+                                    int[] o, float[] w, int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
+        // Vectors are made here, not passed in: a boxed vector argument defeats the intrinsics until inlining.
+        boolean clamped = !clamp.isIdentity();
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
+        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
         FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
         FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
         FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
@@ -162,11 +181,11 @@ final class ConvDepthwise2d {
         FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
         FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
         FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
-        int oh = 0;
+        int oh = oh0;
         if (consecutiveRows) {
             // Undilated rows: output rows oh and oh + 1 share input rows oh + 1 and oh + 2, so a pair of rows
             // loads 12 input vectors for 18 multiply-adds instead of 18; two independent chains also overlap.
-            for (; oh + 2 <= outH; oh += 2) {
+            for (; oh + 2 <= oh1; oh += 2) {
                 int base = oh * width;
                 int yRow = yOff + oh * outW;
                 for (int i = 0; i < outW; i += VL) {
@@ -211,7 +230,7 @@ final class ConvDepthwise2d {
                 }
             }
         }
-        for (; oh < outH; oh++) {
+        for (; oh < oh1; oh++) {
             int base = oh * width;
             int yRow = yOff + oh * outW;
             for (int i = 0; i < outW; i += VL) {
@@ -328,9 +347,11 @@ final class ConvDepthwise2d {
      * ceil(fullWidth / sw)}. Output {@code (oh, ow)} then sits at cell {@code (oh * sh, ow * sw)}, i.e. at index
      * {@code oh * width + ow} of phase (0, 0), and its tap {@code (kh, kw)} at that index plus {@code
      * tapOffsets[t]} = the index of cell {@code (kh * dh, kw * dw)}: a strided window becomes a unit-stride sweep
-     * over consecutive outputs, and only the outputs are computed. A vector of slack follows the phases.
+     * over consecutive outputs, and only the outputs are computed. Phases start {@code phaseStride} apart: with
+     * strides, a vector past each phase's size, where narrow rows' zero lanes may spill (see {@link
+     * #copyPhasedRow}). A vector of slack follows the phases.
      */
-    private record Layout(ConvGeometry g, int fullRows, int fullWidth, int width, int phaseSize, int[] tapOffsets,
+    private record Layout(ConvGeometry g, int fullRows, int fullWidth, int width, int phaseStride, int[] tapOffsets,
                           int sweep) {
         static Layout of(ConvGeometry g) {
             int[] k = g.kernel();
@@ -339,25 +360,25 @@ final class ConvDepthwise2d {
             int fullRows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
             int fullWidth = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
             int width = (fullWidth + s[2] - 1) / s[2];
-            int phaseSize = (fullRows + s[1] - 1) / s[1] * width;
+            int phaseStride = (fullRows + s[1] - 1) / s[1] * width + (s[1] * s[2] == 1 ? 0 : VL);
             int[] offsets = new int[k[1] * k[2]];
             for (int kh = 0; kh < k[1]; kh++) {
                 for (int kw = 0; kw < k[2]; kw++) {
-                    offsets[kh * k[2] + kw] = cell(kh * d[1], kw * d[2], s, width, phaseSize);
+                    offsets[kh * k[2] + kw] = cell(kh * d[1], kw * d[2], s, width, phaseStride);
                 }
             }
             // Every output row is swept flat: the columns between outW and width are computed and dropped.
             int flat = (g.out()[1] - 1) * width + g.out()[2];
-            return new Layout(g, fullRows, fullWidth, width, phaseSize, offsets, roundUp(flat));
+            return new Layout(g, fullRows, fullWidth, width, phaseStride, offsets, roundUp(flat));
         }
 
         /** Index of cell {@code (r, c)} of the zero-bordered plane in the (polyphase) storage. */
-        private static int cell(int r, int c, int[] s, int width, int phaseSize) {
-            return ((r % s[1]) * s[2] + c % s[2]) * phaseSize + (r / s[1]) * width + c / s[2];
+        private static int cell(int r, int c, int[] s, int width, int phaseStride) {
+            return ((r % s[1]) * s[2] + c % s[2]) * phaseStride + (r / s[1]) * width + c / s[2];
         }
 
         private int cell(int r, int c) {
-            return cell(r, c, g.stride(), width, phaseSize);
+            return cell(r, c, g.stride(), width, phaseStride);
         }
 
         private static int roundUp(int n) {
@@ -379,25 +400,32 @@ final class ConvDepthwise2d {
         }
 
         int paddedSize() {
-            return g.stride()[1] * g.stride()[2] * phaseSize + 2 * VL;
+            return g.stride()[1] * g.stride()[2] * phaseStride + 2 * VL;
+        }
+
+        /** Rows of the zero-bordered plane that output rows {@code [0, ohEnd)} read. */
+        int rowsNeeded(int ohEnd) {
+            return Math.min(fullRows, (ohEnd - 1) * g.stride()[1] + (g.kernel()[1] - 1) * g.dilation()[1] + 1);
         }
 
         /**
-         * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
-         * The border and the slack are never written here, so they stay as the caller zeroed them.
+         * Copies rows {@code [from, to)} of input plane {@code xOff}'s zero-bordered plane into {@code padded}:
+         * only their cells that lie over the input, so the border and the slack stay as the caller zeroed them.
+         * Rows go in increasing order (narrow rows may leave zeros in later rows, see {@link #copyPhasedRow}).
+         * Returns {@code to}.
          */
-        void copyInterior(float[] x, int xOff, float[] padded, boolean plain) {
+        int copyRows(float[] x, int xOff, float[] padded, int from, int to, boolean plain) {
             int inH = g.in()[1];
             int inW = g.in()[2];
             int padTop = g.padBegin()[1];
             int padLeft = g.padBegin()[2];
             int lo = Math.max(0, padLeft);
             int hi = Math.max(lo, Math.min(fullWidth, padLeft + inW));
-            int r0 = Math.max(0, padTop);
-            int r1 = Math.min(fullRows, padTop + inH);
+            int r0 = Math.max(from, padTop);
+            int r1 = Math.min(to, padTop + inH);
             if (hi == lo) {
                 // The window never reaches the input columns (padding wider than the plane): nothing to copy.
-                return;
+                return to;
             }
             for (int r = r0; r < r1; r++) {
                 int src = xOff + (r - padTop) * inW - padLeft + lo;
@@ -407,6 +435,7 @@ final class ConvDepthwise2d {
                     copyPhasedRow(x, src, padded, r, lo, hi, plain);
                 }
             }
+            return to;
         }
 
         private void copyUnitRow(float[] x, int src, float[] padded, int dst, int length, boolean plain) {
@@ -429,7 +458,14 @@ final class ConvDepthwise2d {
             } else if (sw == 2) {
                 // Columns lo, lo + 2, ... go to one phase, lo + 1, lo + 3, ... to the other.
                 int pairs = (hi - lo) / 2;
-                EvenLanes.split(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1), plain);
+                if (!plain && pairs < VL && src + 2 * VL <= x.length) {
+                    // Narrow rows as whole vectors whose lanes past the row are zero: those land on this row's
+                    // border, on later rows of the same phase (rewritten afterwards, or border) or in the vector
+                    // after the phase; the odd last column, if any, is written after them.
+                    EvenLanes.splitNarrow(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1));
+                } else {
+                    EvenLanes.split(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1), plain);
+                }
                 if ((hi - lo) % 2 != 0) {
                     padded[cell(r, hi - 1)] = x[src + hi - 1 - lo];
                 }

@@ -18,6 +18,7 @@ final class EvenLanes {
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(SPECIES, i -> (2 * i) % VL);
     /** Lane i takes lane {@code (2i + 1) mod VL}: a vector's odd lanes in order, in both halves. */
     private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % VL);
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
     private static final VectorMask<Float> HIGH_HALF =
             VectorMask.fromLong(SPECIES, (-1L << (VL / 2)) & ((1L << VL) - 1));
 
@@ -66,5 +67,21 @@ final class EvenLanes {
             a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), HIGH_HALF).intoArray(even, evenTo + at);
             a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), HIGH_HALF).intoArray(odd, oddTo + at);
         }
+    }
+
+    /**
+     * {@link #split} for fewer pairs than a vector (rows of 28 or 14 values), with whole-vector stores: writes a
+     * vector at {@code evenTo} and one at {@code oddTo} whose lanes from {@code pairs} on are zero, and reads the
+     * {@code 2 * VL} values from {@code from} (the caller makes sure they lie inside {@code src}). The caller must
+     * accept those zeros in the {@code VL - pairs} cells after each destination run.
+     */
+    static void splitNarrow(float[] src, int from, int pairs, float[] even, int evenTo, float[] odd, int oddTo) {
+        VectorMask<Float> kept = SPECIES.indexInRange(0, pairs);
+        FloatVector a = FloatVector.fromArray(SPECIES, src, from);
+        FloatVector b = FloatVector.fromArray(SPECIES, src, from + VL);
+        FloatVector evens = a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), HIGH_HALF);
+        FloatVector odds = a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), HIGH_HALF);
+        ZERO.blend(evens, kept).intoArray(even, evenTo);
+        ZERO.blend(odds, kept).intoArray(odd, oddTo);
     }
 }
