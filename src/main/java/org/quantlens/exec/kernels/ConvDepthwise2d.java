@@ -139,7 +139,12 @@ final class ConvDepthwise2d {
         int width = layout.width();
         int[] o = layout.tapOffsets();
         if (o.length == 9) {
-            directRows9(oh0, oh1, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y, yOff);
+            int from = oh0;
+            if (layout.strideTwoRowPairs()) {
+                from = oh0 + (oh1 - oh0) / 2 * 2;
+                strideTwoRowPairs9(oh0, from, outW, width, padded, o, w, wOff, initial, clamp, y, yOff);
+            }
+            directRows9(from, oh1, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y, yOff);
             return;
         }
         boolean clamped = !clamp.isIdentity();
@@ -160,6 +165,65 @@ final class ConvDepthwise2d {
                     v = v.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
                 }
                 v.intoArray(y, yRow + at);
+            }
+        }
+    }
+
+    /**
+     * {@link #directRows9} for pairs of output rows {@code [oh0, oh1)} ({@code oh1 - oh0} even) of a 3x3 window
+     * with row stride 2 and row dilation 1: kernel row 2 of output row oh is kernel row 0 of output row oh + 1 (the
+     * same stored row, one {@code width} further in the even-row phase), so a pair loads 15 input vectors for 18
+     * multiply-adds instead of 18, and its two independent chains overlap. Each chain still runs over the taps in
+     * order 0..8: the same bits.
+     */
+    private static void strideTwoRowPairs9(int oh0, int oh1, int outW, int width, float[] padded, int[] o, float[] w,
+                                           int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
+        boolean clamped = !clamp.isIdentity();
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
+        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
+        FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
+        FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(SPECIES, w[wOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(SPECIES, w[wOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(SPECIES, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
+        for (int oh = oh0; oh < oh1; oh += 2) {
+            int yRow = yOff + oh * outW;
+            for (int i = 0; i < outW; i += VL) {
+                int at = Math.min(i, outW - VL);
+                int p = oh * width + at;
+                FloatVector a = w0.fma(FloatVector.fromArray(SPECIES, padded, p + o[0]), init);
+                a = w1.fma(FloatVector.fromArray(SPECIES, padded, p + o[1]), a);
+                a = w2.fma(FloatVector.fromArray(SPECIES, padded, p + o[2]), a);
+                a = w3.fma(FloatVector.fromArray(SPECIES, padded, p + o[3]), a);
+                a = w4.fma(FloatVector.fromArray(SPECIES, padded, p + o[4]), a);
+                a = w5.fma(FloatVector.fromArray(SPECIES, padded, p + o[5]), a);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, padded, p + o[6]);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, padded, p + o[7]);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, padded, p + o[8]);
+                a = w6.fma(x0, a);
+                FloatVector b = w0.fma(x0, init);
+                a = w7.fma(x1, a);
+                b = w1.fma(x1, b);
+                a = w8.fma(x2, a);
+                b = w2.fma(x2, b);
+                int q = p + width;
+                b = w3.fma(FloatVector.fromArray(SPECIES, padded, q + o[3]), b);
+                b = w4.fma(FloatVector.fromArray(SPECIES, padded, q + o[4]), b);
+                b = w5.fma(FloatVector.fromArray(SPECIES, padded, q + o[5]), b);
+                b = w6.fma(FloatVector.fromArray(SPECIES, padded, q + o[6]), b);
+                b = w7.fma(FloatVector.fromArray(SPECIES, padded, q + o[7]), b);
+                b = w8.fma(FloatVector.fromArray(SPECIES, padded, q + o[8]), b);
+                if (clamped) {
+                    a = a.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                    b = b.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                }
+                a.intoArray(y, yRow + at);
+                b.intoArray(y, yRow + outW + at);
             }
         }
     }
@@ -352,7 +416,7 @@ final class ConvDepthwise2d {
      * #copyPhasedRow}). A vector of slack follows the phases.
      */
     private record Layout(ConvGeometry g, int fullRows, int fullWidth, int width, int phaseStride, int[] tapOffsets,
-                          int sweep) {
+                          int sweep, int[] copyColumns) {
         static Layout of(ConvGeometry g) {
             int[] k = g.kernel();
             int[] s = g.stride();
@@ -369,16 +433,21 @@ final class ConvDepthwise2d {
             }
             // Every output row is swept flat: the columns between outW and width are computed and dropped.
             int flat = (g.out()[1] - 1) * width + g.out()[2];
-            return new Layout(g, fullRows, fullWidth, width, phaseStride, offsets, roundUp(flat));
+            // The copied columns [lo, hi) of each row (those over the input): where lo, lo + 1 and hi - 1 go
+            // within a stored row, worked out once here rather than per row or per plane.
+            int lo = Math.max(0, g.padBegin()[2]);
+            int hi = Math.max(lo + 1, Math.min(fullWidth, g.padBegin()[2] + g.in()[2]));
+            int[] columns = new int[3];
+            int[] at = {lo, lo + 1, hi - 1};
+            for (int i = 0; i < 3; i++) {
+                columns[i] = (at[i] % s[2]) * phaseStride + at[i] / s[2];
+            }
+            return new Layout(g, fullRows, fullWidth, width, phaseStride, offsets, roundUp(flat), columns);
         }
 
         /** Index of cell {@code (r, c)} of the zero-bordered plane in the (polyphase) storage. */
         private static int cell(int r, int c, int[] s, int width, int phaseStride) {
             return ((r % s[1]) * s[2] + c % s[2]) * phaseStride + (r / s[1]) * width + c / s[2];
-        }
-
-        private int cell(int r, int c) {
-            return cell(r, c, g.stride(), width, phaseStride);
         }
 
         private static int roundUp(int n) {
@@ -392,6 +461,14 @@ final class ConvDepthwise2d {
         /** Output rows at least a vector wide: {@link #directRows} writes y itself. */
         boolean direct() {
             return g.out()[2] >= VL;
+        }
+
+        /**
+         * A 3x3 window with row stride 2 and row dilation 1: kernel row 2 of an output row is stored one row after
+         * its kernel row 0, in the same phase ({@link #strideTwoRowPairs9}).
+         */
+        boolean strideTwoRowPairs() {
+            return g.kernel()[1] == 3 && g.kernel()[2] == 3 && g.stride()[1] == 2 && g.dilation()[1] == 1;
         }
 
         /** Consecutive kernel rows lie one stored row apart (unit height stride and dilation). */
@@ -427,15 +504,22 @@ final class ConvDepthwise2d {
                 // The window never reaches the input columns (padding wider than the plane): nothing to copy.
                 return to;
             }
-            for (int r = r0; r < r1; r++) {
-                int src = xOff + (r - padTop) * inW - padLeft + lo;
-                if (unitStrides()) {
-                    copyUnitRow(x, src, padded, r * width + lo, hi - lo, plain);
-                } else {
-                    copyPhasedRow(x, src, padded, r, lo, hi, plain);
+            if (unitStrides()) {
+                for (int r = r0; r < r1; r++) {
+                    copyUnitRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, r * width + lo, hi - lo, plain);
                 }
+                return to;
+            }
+            for (int r = r0; r < r1; r++) {
+                int rowStart = (r % g.stride()[1]) * g.stride()[2] * phaseStride + (r / g.stride()[1]) * width;
+                copyPhasedRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, rowStart, lo, hi, plain);
             }
             return to;
+        }
+
+        /** Index of cell {@code (r, c)} minus that of {@code (r, 0)}: column c's phase and place in it. */
+        private int column(int c) {
+            return (c % g.stride()[2]) * phaseStride + c / g.stride()[2];
         }
 
         private void copyUnitRow(float[] x, int src, float[] padded, int dst, int length, boolean plain) {
@@ -450,11 +534,15 @@ final class ConvDepthwise2d {
             }
         }
 
-        /** Columns {@code [lo, hi)} of plane row r, read from {@code x[src...]}, to their phases. */
-        private void copyPhasedRow(float[] x, int src, float[] padded, int r, int lo, int hi, boolean plain) {
+        /**
+         * Columns {@code [lo, hi)} of the plane row stored from {@code rowStart}, read from {@code x[src...]}, to
+         * their phases.
+         */
+        private void copyPhasedRow(float[] x, int src, float[] padded, int rowStart, int lo, int hi, boolean plain) {
             int sw = g.stride()[2];
+            int[] cols = copyColumns;
             if (sw == 1) {
-                copy(x, src, padded, cell(r, lo), hi - lo);
+                copy(x, src, padded, rowStart + cols[0], hi - lo);
             } else if (sw == 2) {
                 // Columns lo, lo + 2, ... go to one phase, lo + 1, lo + 3, ... to the other.
                 int pairs = (hi - lo) / 2;
@@ -462,16 +550,16 @@ final class ConvDepthwise2d {
                     // Narrow rows as whole vectors whose lanes past the row are zero: those land on this row's
                     // border, on later rows of the same phase (rewritten afterwards, or border) or in the vector
                     // after the phase; the odd last column, if any, is written after them.
-                    EvenLanes.splitNarrow(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1));
+                    EvenLanes.splitNarrow(x, src, pairs, padded, rowStart + cols[0], padded, rowStart + cols[1]);
                 } else {
-                    EvenLanes.split(x, src, pairs, padded, cell(r, lo), padded, cell(r, lo + 1), plain);
+                    EvenLanes.split(x, src, pairs, padded, rowStart + cols[0], padded, rowStart + cols[1], plain);
                 }
                 if ((hi - lo) % 2 != 0) {
-                    padded[cell(r, hi - 1)] = x[src + hi - 1 - lo];
+                    padded[rowStart + cols[2]] = x[src + hi - 1 - lo];
                 }
             } else {
                 for (int c = lo; c < hi; c++) {
-                    padded[cell(r, c)] = x[src + c - lo];
+                    padded[rowStart + column(c)] = x[src + c - lo];
                 }
             }
         }

@@ -78,9 +78,14 @@ final class EvenLanes {
     static void splitNarrow(float[] src, int from, int pairs, float[] even, int evenTo, float[] odd, int oddTo) {
         VectorMask<Float> kept = SPECIES.indexInRange(0, pairs);
         FloatVector a = FloatVector.fromArray(SPECIES, src, from);
-        FloatVector b = FloatVector.fromArray(SPECIES, src, from + VL);
-        FloatVector evens = a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), HIGH_HALF);
-        FloatVector odds = a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), HIGH_HALF);
+        FloatVector evens = a.rearrange(EVEN_LANES);
+        FloatVector odds = a.rearrange(ODD_LANES);
+        if (2 * pairs > VL) {
+            // The pairs span two vectors (rows of 28); one vector holds 14.
+            FloatVector b = FloatVector.fromArray(SPECIES, src, from + VL);
+            evens = evens.blend(b.rearrange(EVEN_LANES), HIGH_HALF);
+            odds = odds.blend(b.rearrange(ODD_LANES), HIGH_HALF);
+        }
         ZERO.blend(evens, kept).intoArray(even, evenTo);
         ZERO.blend(odds, kept).intoArray(odd, oddTo);
     }
