@@ -78,12 +78,12 @@ final class ConvDepthwise2d {
                 int n = plane / m;
                 int oc = plane % m;
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
+                layout.copyInterior(x, xOff, padded, plain);
                 if (!plain && layout.direct()) {
-                    directPlane(g, layout, x, xOff, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y,
-                            plane * g.outVolume());
+                    // Wide rows: each output vector goes straight to y, clamped on the way.
+                    directRows(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y, plane * g.outVolume());
                     continue;
                 }
-                layout.copyRows(x, xOff, padded, 0, layout.fullRows(), plain);
                 plane(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], acc, y, plane * g.outVolume(), plain);
                 clamp.apply(y, plane * g.outVolume(), g.outVolume());
             }
@@ -110,48 +110,30 @@ final class ConvDepthwise2d {
     }
 
     /**
-     * One plane whose output rows are at least a vector wide, two output rows at a time: first the input rows
-     * they need that are not yet in {@code padded} are copied in, then the rows are computed by {@link
-     * #directRows}. Copying just ahead of the arithmetic (instead of the whole plane first) lets the loads from x,
-     * which for large layers come from beyond the core's caches, overlap the multiply-adds of the rows before.
-     */
-    private static void directPlane(ConvGeometry g, Layout layout, float[] x, int xOff, float[] padded, float[] w,
-                                    int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
-        int outH = g.out()[1];
-        int copied = 0;
-        for (int oh = 0; oh < outH; oh += 2) {
-            int ohEnd = Math.min(outH, oh + 2);
-            copied = layout.copyRows(x, xOff, padded, copied, layout.rowsNeeded(ohEnd), false);
-            directRows(g, layout, padded, w, wOff, initial, clamp, y, yOff, oh, ohEnd);
-        }
-    }
-
-    /**
-     * Output rows {@code [oh0, oh1)} of a plane whose output rows are at least a vector wide: per output row
+     * One plane whose output rows are at least a vector wide (112, 56, 28): per output row
      * whole vectors of outputs, each computed from the padded plane and stored once, with the clamp applied to the
      * final value (bit-identical to {@link ConvClamp#apply} afterwards). A row whose width is not a multiple of the
      * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
      * are rewritten with the same bits, and nothing is written outside the row.
      */
     private static void directRows(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                                   ConvClamp clamp, float[] y, int yOff, int oh0, int oh1) {
+                                   ConvClamp clamp, float[] y, int yOff) {
+        int outH = g.out()[1];
         int outW = g.out()[2];
         int width = layout.width();
         int[] o = layout.tapOffsets();
         if (o.length == 9) {
-            int from = oh0;
-            if (layout.strideTwoRowPairs()) {
-                from = oh0 + (oh1 - oh0) / 2 * 2;
-                strideTwoRowPairs9(oh0, from, outW, width, padded, o, w, wOff, initial, clamp, y, yOff);
-            }
-            directRows9(from, oh1, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y, yOff);
+            int paired = layout.strideTwoRowPairs() ? outH / 2 * 2 : 0;
+            strideTwoRowPairs9(0, paired, outW, width, padded, o, w, wOff, initial, clamp, y, yOff);
+            directRows9(paired, outH, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y,
+                    yOff);
             return;
         }
         boolean clamped = !clamp.isIdentity();
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
         FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
         FloatVector init = FloatVector.broadcast(SPECIES, initial);
-        for (int oh = oh0; oh < oh1; oh++) {
+        for (int oh = 0; oh < outH; oh++) {
             int base = oh * width;
             int yRow = yOff + oh * outW;
             for (int i = 0; i < outW; i += VL) {
@@ -480,41 +462,34 @@ final class ConvDepthwise2d {
             return g.stride()[1] * g.stride()[2] * phaseStride + 2 * VL;
         }
 
-        /** Rows of the zero-bordered plane that output rows {@code [0, ohEnd)} read. */
-        int rowsNeeded(int ohEnd) {
-            return Math.min(fullRows, (ohEnd - 1) * g.stride()[1] + (g.kernel()[1] - 1) * g.dilation()[1] + 1);
-        }
-
         /**
-         * Copies rows {@code [from, to)} of input plane {@code xOff}'s zero-bordered plane into {@code padded}:
-         * only their cells that lie over the input, so the border and the slack stay as the caller zeroed them.
-         * Rows go in increasing order (narrow rows may leave zeros in later rows, see {@link #copyPhasedRow}).
-         * Returns {@code to}.
+         * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
+         * The border and the slack are never written here, so they stay as the caller zeroed them. Rows go in
+         * increasing order (narrow rows may leave zeros in later rows, see {@link #copyPhasedRow}).
          */
-        int copyRows(float[] x, int xOff, float[] padded, int from, int to, boolean plain) {
+        void copyInterior(float[] x, int xOff, float[] padded, boolean plain) {
             int inH = g.in()[1];
             int inW = g.in()[2];
             int padTop = g.padBegin()[1];
             int padLeft = g.padBegin()[2];
             int lo = Math.max(0, padLeft);
             int hi = Math.max(lo, Math.min(fullWidth, padLeft + inW));
-            int r0 = Math.max(from, padTop);
-            int r1 = Math.min(to, padTop + inH);
+            int r0 = padTop;
+            int r1 = Math.min(fullRows, padTop + inH);
             if (hi == lo) {
                 // The window never reaches the input columns (padding wider than the plane): nothing to copy.
-                return to;
+                return;
             }
             if (unitStrides()) {
                 for (int r = r0; r < r1; r++) {
                     copyUnitRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, r * width + lo, hi - lo, plain);
                 }
-                return to;
+                return;
             }
             for (int r = r0; r < r1; r++) {
                 int rowStart = (r % g.stride()[1]) * g.stride()[2] * phaseStride + (r / g.stride()[1]) * width;
                 copyPhasedRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, rowStart, lo, hi, plain);
             }
-            return to;
         }
 
         /** Index of cell {@code (r, c)} minus that of {@code (r, 0)}: column c's phase and place in it. */
