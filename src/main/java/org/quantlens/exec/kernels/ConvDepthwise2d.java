@@ -16,14 +16,15 @@ import org.quantlens.exec.VectorWarmUp;
  * For strided windows that plane is stored as its polyphase planes (stride 2: even and odd rows times even and odd
  * columns, each input row de-interleaved once by {@link EvenLanes#split}), which turns the window into a
  * unit-stride one over consecutive outputs: only the outputs are computed, no stride-2 picking afterwards (see
- * {@link Layout}). A vector of consecutive outputs is then computed at once with {@link FloatVector#fma}: planes
- * whose output rows are at least a vector wide (MobileNet's 112, 56 and 28, and the stride-2 56) store each output
- * vector straight into y with the clamp applied, so y is written once and never re-read by a separate clamp pass
- * (the clamp of the final value: the same bits); narrower planes (14, 7) are swept flat, row after row, into a
- * buffer and copied out. Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major
- * order, as in the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the
- * im2col path of {@link ConvKernel} does). The storage changes only which loads feed a chain, never its order, so
- * the bits do not depend on it.
+ * {@link DepthwiseLayout}). A vector of consecutive outputs is then computed at once with {@link FloatVector#fma}:
+ * planes whose output rows are at least a vector wide (MobileNet's 112, 56 and 28, stride 1 or 2) store each
+ * output vector straight into y with the clamp applied, so y is written once and never re-read by a separate clamp
+ * pass (the clamp of the final value: the same bits), stride-2 3x3 ones two output rows at a time (they share a
+ * stored input row); narrower planes (14, 7) are swept flat, row after row, into a buffer and copied out. Each
+ * output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in the reference,
+ * except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of {@link
+ * ConvKernel} does). The storage changes only which loads feed a chain, never its order, so the bits do not depend
+ * on it.
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -32,7 +33,6 @@ import org.quantlens.exec.VectorWarmUp;
 final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
-    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
     /** Plain-loop time in a fresh JVM before the vector sweeps take over ({@link VectorWarmUp}). */
     private static final VectorWarmUp WARM_UP = VectorWarmUp.ofMillis(50);
 
@@ -67,7 +67,7 @@ final class ConvDepthwise2d {
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int mPerGroup, ExecContext ctx, boolean plain) {
         int m = channels * mPerGroup;
-        Layout layout = Layout.of(g);
+        DepthwiseLayout layout = DepthwiseLayout.of(g);
         long cost = (long) g.outVolume() * g.kernelVolume();
         ctx.parallelFor(batch * m, cost, (start, end) -> {
             float[] padded = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_PLANE, layout.paddedSize());
@@ -91,8 +91,8 @@ final class ConvDepthwise2d {
     }
 
     /** One plane: one flat sweep over the stored rows, then each output row copied into {@code y}. */
-    private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                              float[] acc, float[] y, int yOff, boolean plain) {
+    private static void plane(ConvGeometry g, DepthwiseLayout layout, float[] padded, float[] w, int wOff,
+                              float initial, float[] acc, float[] y, int yOff, boolean plain) {
         int outH = g.out()[1];
         int outW = g.out()[2];
         sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
@@ -116,8 +116,8 @@ final class ConvDepthwise2d {
      * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
      * are rewritten with the same bits, and nothing is written outside the row.
      */
-    private static void directRows(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                                   ConvClamp clamp, float[] y, int yOff) {
+    private static void directRows(ConvGeometry g, DepthwiseLayout layout, float[] padded, float[] w, int wOff,
+                                   float initial, ConvClamp clamp, float[] y, int yOff) {
         int outH = g.out()[1];
         int outW = g.out()[2];
         int width = layout.width();
@@ -299,7 +299,7 @@ final class ConvDepthwise2d {
     }
 
     /** System.arraycopy for long runs; a plain loop for short ones (7x7 planes), where the call costs more. */
-    private static void copy(float[] src, int from, float[] dst, int to, int length) {
+    static void copy(float[] src, int from, float[] dst, int to, int length) {
         if (length >= 32) {
             System.arraycopy(src, from, dst, to, length);
             return;
@@ -382,161 +382,6 @@ final class ConvDepthwise2d {
             v = w7.fma(FloatVector.fromArray(SPECIES, padded, p7 + i), v);
             v = w8.fma(FloatVector.fromArray(SPECIES, padded, p8 + i), v);
             v.intoArray(acc, i);
-        }
-    }
-
-    /**
-     * The zero-bordered plane, {@code fullRows x fullWidth}, covering every tap of every output. With unit strides
-     * it is stored as it is ({@code width == fullWidth}). With strides {@code (sh, sw)} it is stored as its
-     * {@code sh * sw} polyphase planes: cell {@code (r, c)} goes to phase {@code (r mod sh, c mod sw)}, row
-     * {@code r / sh}, column {@code c / sw}, each phase {@code ceil(fullRows / sh) x width} with {@code width =
-     * ceil(fullWidth / sw)}. Output {@code (oh, ow)} then sits at cell {@code (oh * sh, ow * sw)}, i.e. at index
-     * {@code oh * width + ow} of phase (0, 0), and its tap {@code (kh, kw)} at that index plus {@code
-     * tapOffsets[t]} = the index of cell {@code (kh * dh, kw * dw)}: a strided window becomes a unit-stride sweep
-     * over consecutive outputs, and only the outputs are computed. Phases start {@code phaseStride} apart: with
-     * strides, a vector past each phase's size, where narrow rows' zero lanes may spill (see {@link
-     * #copyPhasedRow}). A vector of slack follows the phases.
-     */
-    private record Layout(ConvGeometry g, int fullRows, int fullWidth, int width, int phaseStride, int[] tapOffsets,
-                          int sweep, int[] copyColumns) {
-        static Layout of(ConvGeometry g) {
-            int[] k = g.kernel();
-            int[] s = g.stride();
-            int[] d = g.dilation();
-            int fullRows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
-            int fullWidth = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
-            int width = (fullWidth + s[2] - 1) / s[2];
-            int phaseStride = (fullRows + s[1] - 1) / s[1] * width + (s[1] * s[2] == 1 ? 0 : VL);
-            int[] offsets = new int[k[1] * k[2]];
-            for (int kh = 0; kh < k[1]; kh++) {
-                for (int kw = 0; kw < k[2]; kw++) {
-                    offsets[kh * k[2] + kw] = cell(kh * d[1], kw * d[2], s, width, phaseStride);
-                }
-            }
-            // Every output row is swept flat: the columns between outW and width are computed and dropped.
-            int flat = (g.out()[1] - 1) * width + g.out()[2];
-            // The copied columns [lo, hi) of each row (those over the input): where lo, lo + 1 and hi - 1 go
-            // within a stored row, worked out once here rather than per row or per plane.
-            int lo = Math.max(0, g.padBegin()[2]);
-            int hi = Math.max(lo + 1, Math.min(fullWidth, g.padBegin()[2] + g.in()[2]));
-            int[] columns = new int[3];
-            int[] at = {lo, lo + 1, hi - 1};
-            for (int i = 0; i < 3; i++) {
-                columns[i] = (at[i] % s[2]) * phaseStride + at[i] / s[2];
-            }
-            return new Layout(g, fullRows, fullWidth, width, phaseStride, offsets, roundUp(flat), columns);
-        }
-
-        /** Index of cell {@code (r, c)} of the zero-bordered plane in the (polyphase) storage. */
-        private static int cell(int r, int c, int[] s, int width, int phaseStride) {
-            return ((r % s[1]) * s[2] + c % s[2]) * phaseStride + (r / s[1]) * width + c / s[2];
-        }
-
-        private static int roundUp(int n) {
-            return (n + VL - 1) / VL * VL;
-        }
-
-        private boolean unitStrides() {
-            return g.stride()[1] == 1 && g.stride()[2] == 1;
-        }
-
-        /** Output rows at least a vector wide: {@link #directRows} writes y itself. */
-        boolean direct() {
-            return g.out()[2] >= VL;
-        }
-
-        /**
-         * A 3x3 window with row stride 2 and row dilation 1: kernel row 2 of an output row is stored one row after
-         * its kernel row 0, in the same phase ({@link #strideTwoRowPairs9}).
-         */
-        boolean strideTwoRowPairs() {
-            return g.kernel()[1] == 3 && g.kernel()[2] == 3 && g.stride()[1] == 2 && g.dilation()[1] == 1;
-        }
-
-        /** Consecutive kernel rows lie one stored row apart (unit height stride and dilation). */
-        boolean consecutiveRows() {
-            return g.stride()[1] == 1 && g.dilation()[1] == 1;
-        }
-
-        int paddedSize() {
-            return g.stride()[1] * g.stride()[2] * phaseStride + 2 * VL;
-        }
-
-        /**
-         * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
-         * The border and the slack are never written here, so they stay as the caller zeroed them. Rows go in
-         * increasing order (narrow rows may leave zeros in later rows, see {@link #copyPhasedRow}).
-         */
-        void copyInterior(float[] x, int xOff, float[] padded, boolean plain) {
-            int inH = g.in()[1];
-            int inW = g.in()[2];
-            int padTop = g.padBegin()[1];
-            int padLeft = g.padBegin()[2];
-            int lo = Math.max(0, padLeft);
-            int hi = Math.max(lo, Math.min(fullWidth, padLeft + inW));
-            int r0 = padTop;
-            int r1 = Math.min(fullRows, padTop + inH);
-            if (hi == lo) {
-                // The window never reaches the input columns (padding wider than the plane): nothing to copy.
-                return;
-            }
-            if (unitStrides()) {
-                for (int r = r0; r < r1; r++) {
-                    copyUnitRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, r * width + lo, hi - lo, plain);
-                }
-                return;
-            }
-            for (int r = r0; r < r1; r++) {
-                int rowStart = (r % g.stride()[1]) * g.stride()[2] * phaseStride + (r / g.stride()[1]) * width;
-                copyPhasedRow(x, xOff + (r - padTop) * inW - padLeft + lo, padded, rowStart, lo, hi, plain);
-            }
-        }
-
-        /** Index of cell {@code (r, c)} minus that of {@code (r, 0)}: column c's phase and place in it. */
-        private int column(int c) {
-            return (c % g.stride()[2]) * phaseStride + c / g.stride()[2];
-        }
-
-        private void copyUnitRow(float[] x, int src, float[] padded, int dst, int length, boolean plain) {
-            if (!plain && length <= VL && src + VL <= x.length) {
-                // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
-                // store at the row's end. That store reaches at most into later rows (rewritten afterwards, or
-                // border, which must be zero) and stays inside the plane's slack of 2 vectors.
-                FloatVector.fromArray(SPECIES, x, src).intoArray(padded, dst);
-                ZERO.intoArray(padded, dst + length);
-            } else {
-                copy(x, src, padded, dst, length);
-            }
-        }
-
-        /**
-         * Columns {@code [lo, hi)} of the plane row stored from {@code rowStart}, read from {@code x[src...]}, to
-         * their phases.
-         */
-        private void copyPhasedRow(float[] x, int src, float[] padded, int rowStart, int lo, int hi, boolean plain) {
-            int sw = g.stride()[2];
-            int[] cols = copyColumns;
-            if (sw == 1) {
-                copy(x, src, padded, rowStart + cols[0], hi - lo);
-            } else if (sw == 2) {
-                // Columns lo, lo + 2, ... go to one phase, lo + 1, lo + 3, ... to the other.
-                int pairs = (hi - lo) / 2;
-                if (!plain && pairs < VL && src + 2 * VL <= x.length) {
-                    // Narrow rows as whole vectors whose lanes past the row are zero: those land on this row's
-                    // border, on later rows of the same phase (rewritten afterwards, or border) or in the vector
-                    // after the phase; the odd last column, if any, is written after them.
-                    EvenLanes.splitNarrow(x, src, pairs, padded, rowStart + cols[0], padded, rowStart + cols[1]);
-                } else {
-                    EvenLanes.split(x, src, pairs, padded, rowStart + cols[0], padded, rowStart + cols[1], plain);
-                }
-                if ((hi - lo) % 2 != 0) {
-                    padded[rowStart + cols[2]] = x[src + hi - 1 - lo];
-                }
-            } else {
-                for (int c = lo; c < hi; c++) {
-                    padded[rowStart + column(c)] = x[src + c - lo];
-                }
-            }
         }
     }
 }
