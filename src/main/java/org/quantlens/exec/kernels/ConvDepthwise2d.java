@@ -12,15 +12,19 @@ import org.quantlens.exec.VectorWarmUp;
  *
  * <p>The plane of output channel {@code oc} is filled (not accumulated into) with {@code bias[oc] + taps}. Per
  * plane, the input is first copied into a zero-bordered plane that covers every tap (the border is zeroed once per
- * worker chunk; planes only rewrite the interior), so each tap of output {@code (oh, ow)} is a plain load at a fixed
- * offset from position {@code oh*sh*width + ow*sw}: no bounds tests. A vector of consecutive full-resolution columns
- * is then computed at once with {@link FloatVector#fma} (for unit strides the rows are swept as one flat run, which
- * also vectorises 7x7 planes), and the outputs are picked out (every {@code sw}-th column; stride 2 by {@link
- * EvenLanes}). Each output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in
- * the reference, except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of
- * {@link ConvKernel} does). Unit-stride planes whose output rows are at least a vector wide (MobileNet's 112, 56
- * and 28) skip the sweep buffer: each output vector is stored straight into y with the clamp applied, so y is
- * written once and never re-read by a separate clamp pass (the clamp of the final value: the same bits).
+ * worker chunk; planes only rewrite the interior), so each tap is a plain load at a fixed offset: no bounds tests.
+ * For strided windows that plane is stored as its polyphase planes (stride 2: even and odd rows times even and odd
+ * columns, each input row de-interleaved once by {@link EvenLanes#split}), which turns the window into a
+ * unit-stride one over consecutive outputs: only the outputs are computed, no stride-2 picking afterwards (see
+ * {@link DepthwiseLayout}). A vector of consecutive outputs is then computed at once with {@link FloatVector#fma}:
+ * planes whose output rows are at least a vector wide (MobileNet's 112, 56 and 28, stride 1 or 2) store each
+ * output vector straight into y with the clamp applied, so y is written once and never re-read by a separate clamp
+ * pass (the clamp of the final value: the same bits), stride-2 3x3 ones two output rows at a time (they share a
+ * stored input row); narrower planes (14, 7) are swept flat, row after row, into a buffer and copied out. Each
+ * output is the chain {@code bias, +w0*x0, +w1*x1, ...} over the taps in row-major order, as in the reference,
+ * except that a tap in the padding adds {@code w * 0} instead of being skipped (as the im2col path of {@link
+ * ConvKernel} does). The storage changes only which loads feed a chain, never its order, so the bits do not depend
+ * on it.
  *
  * <p>Tolerance against {@link ConvDepthwise}: bit-exact for finite weights, except that a result of exactly zero
  * may differ in sign ({@code -0 + w*0 = +0}); with an infinite or NaN weight next to padding the padded tap gives
@@ -29,7 +33,6 @@ import org.quantlens.exec.VectorWarmUp;
 final class ConvDepthwise2d {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int VL = SPECIES.length();
-    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
     /** Plain-loop time in a fresh JVM before the vector sweeps take over ({@link VectorWarmUp}). */
     private static final VectorWarmUp WARM_UP = VectorWarmUp.ofMillis(50);
 
@@ -64,7 +67,7 @@ final class ConvDepthwise2d {
     static void run(ConvGeometry g, float[] x, float[] w, float[] bias, ConvClamp clamp, float[] y, int batch,
                     int channels, int mPerGroup, ExecContext ctx, boolean plain) {
         int m = channels * mPerGroup;
-        Layout layout = Layout.of(g);
+        DepthwiseLayout layout = DepthwiseLayout.of(g);
         long cost = (long) g.outVolume() * g.kernelVolume();
         ctx.parallelFor(batch * m, cost, (start, end) -> {
             float[] padded = KernelScratch.floats(KernelScratch.Slot.DEPTHWISE_PLANE, layout.paddedSize());
@@ -77,7 +80,7 @@ final class ConvDepthwise2d {
                 int xOff = (n * channels + oc / mPerGroup) * g.inVolume();
                 layout.copyInterior(x, xOff, padded, plain);
                 if (!plain && layout.direct()) {
-                    // Wide unit-stride rows: each output vector goes straight to y, clamped on the way.
+                    // Wide rows: each output vector goes straight to y, clamped on the way.
                     directRows(g, layout, padded, w, oc * g.kernelVolume(), bias[oc], clamp, y, plane * g.outVolume());
                     continue;
                 }
@@ -87,63 +90,49 @@ final class ConvDepthwise2d {
         });
     }
 
-    /** One plane: sweeps (flat, or one output row at a time) and picks the outputs into {@code y}. */
-    private static void plane(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                              float[] acc, float[] y, int yOff, boolean plain) {
+    /** One plane: one flat sweep over the stored rows, then each output row copied into {@code y}. */
+    private static void plane(ConvGeometry g, DepthwiseLayout layout, float[] padded, float[] w, int wOff,
+                              float initial, float[] acc, float[] y, int yOff, boolean plain) {
         int outH = g.out()[1];
         int outW = g.out()[2];
-        int sh = g.stride()[1];
-        int sw = g.stride()[2];
-        if (sh == 1 && sw == 1) {
-            sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
-            int planeEnd = yOff + outH * outW;
-            for (int oh = 0; oh < outH; oh++) {
-                int yRow = yOff + oh * outW;
-                if (!plain && outW <= VL && yRow + VL <= planeEnd) {
-                    // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
-                    // plane, which are rewritten afterwards.
-                    FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
-                } else {
-                    copy(acc, oh * layout.width(), y, yRow, outW);
-                }
-            }
-            return;
-        }
-        int span = (outW - 1) * sw + 1;
+        sweep(padded, 0, layout.sweep(), layout.tapOffsets(), w, wOff, initial, acc, plain);
+        int planeEnd = yOff + outH * outW;
         for (int oh = 0; oh < outH; oh++) {
-            sweep(padded, oh * sh * layout.width(), span, layout.tapOffsets(), w, wOff, initial, acc, plain);
             int yRow = yOff + oh * outW;
-            if (!plain && sw == 2 && outW >= VL) {
-                EvenLanes.pick(acc, 0, y, yRow, outW);
+            if (!plain && outW <= VL && yRow + VL <= planeEnd) {
+                // One vector per short row (14 or 7 wide): the lanes past the row land in later rows of this
+                // plane, which are rewritten afterwards.
+                FloatVector.fromArray(SPECIES, acc, oh * layout.width()).intoArray(y, yRow);
             } else {
-                for (int ow = 0; ow < outW; ow++) {
-                    y[yRow + ow] = acc[ow * sw];
-                }
+                copy(acc, oh * layout.width(), y, yRow, outW);
             }
         }
     }
 
     /**
-     * One plane of a unit-stride window whose output rows are at least a vector wide (112, 56, 28): per output row
+     * One plane whose output rows are at least a vector wide (112, 56, 28): per output row
      * whole vectors of outputs, each computed from the padded plane and stored once, with the clamp applied to the
      * final value (bit-identical to {@link ConvClamp#apply} afterwards). A row whose width is not a multiple of the
      * vector ends with a vector that overlaps the previous one: the overlapped outputs are the same chains, so they
      * are rewritten with the same bits, and nothing is written outside the row.
      */
-    private static void directRows(ConvGeometry g, Layout layout, float[] padded, float[] w, int wOff, float initial,
-                                   ConvClamp clamp, float[] y, int yOff) {
+    private static void directRows(ConvGeometry g, DepthwiseLayout layout, float[] padded, float[] w, int wOff,
+                                   float initial, ConvClamp clamp, float[] y, int yOff) {
         int outH = g.out()[1];
         int outW = g.out()[2];
         int width = layout.width();
         int[] o = layout.tapOffsets();
+        if (o.length == 9) {
+            int paired = layout.strideTwoRowPairs() ? outH / 2 * 2 : 0;
+            strideTwoRowPairs9(0, paired, outW, width, padded, o, w, wOff, initial, clamp, y, yOff);
+            directRows9(paired, outH, outW, width, layout.consecutiveRows(), padded, o, w, wOff, initial, clamp, y,
+                    yOff);
+            return;
+        }
         boolean clamped = !clamp.isIdentity();
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
         FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
         FloatVector init = FloatVector.broadcast(SPECIES, initial);
-        if (o.length == 9) {
-            directRows9(outH, outW, width, padded, o, w, wOff, init, clamped, low, high, y, yOff);
-            return;
-        }
         for (int oh = 0; oh < outH; oh++) {
             int base = oh * width;
             int yRow = yOff + oh * outW;
@@ -162,10 +151,19 @@ final class ConvDepthwise2d {
         }
     }
 
-    /** {@link #directRows} for 3x3 kernels with the nine weights held in registers. */
-    private static void directRows9(int outH, int outW, int width, float[] padded, int[] o, float[] w, int wOff,
-                                    FloatVector init, boolean clamped, FloatVector low, FloatVector high, float[] y,
-                                    int yOff) {
+    /**
+     * {@link #directRows9} for pairs of output rows {@code [oh0, oh1)} ({@code oh1 - oh0} even) of a 3x3 window
+     * with row stride 2 and row dilation 1: kernel row 2 of output row oh is kernel row 0 of output row oh + 1 (the
+     * same stored row, one {@code width} further in the even-row phase), so a pair loads 15 input vectors for 18
+     * multiply-adds instead of 18, and its two independent chains overlap. Each chain still runs over the taps in
+     * order 0..8: the same bits.
+     */
+    private static void strideTwoRowPairs9(int oh0, int oh1, int outW, int width, float[] padded, int[] o, float[] w,
+                                           int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
+        boolean clamped = !clamp.isIdentity();
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
+        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
         FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
         FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
         FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
@@ -175,11 +173,65 @@ final class ConvDepthwise2d {
         FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
         FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
         FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
-        int oh = 0;
-        if (o[3] - o[0] == width) {
+        for (int oh = oh0; oh < oh1; oh += 2) {
+            int yRow = yOff + oh * outW;
+            for (int i = 0; i < outW; i += VL) {
+                int at = Math.min(i, outW - VL);
+                int p = oh * width + at;
+                FloatVector a = w0.fma(FloatVector.fromArray(SPECIES, padded, p + o[0]), init);
+                a = w1.fma(FloatVector.fromArray(SPECIES, padded, p + o[1]), a);
+                a = w2.fma(FloatVector.fromArray(SPECIES, padded, p + o[2]), a);
+                a = w3.fma(FloatVector.fromArray(SPECIES, padded, p + o[3]), a);
+                a = w4.fma(FloatVector.fromArray(SPECIES, padded, p + o[4]), a);
+                a = w5.fma(FloatVector.fromArray(SPECIES, padded, p + o[5]), a);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, padded, p + o[6]);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, padded, p + o[7]);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, padded, p + o[8]);
+                a = w6.fma(x0, a);
+                FloatVector b = w0.fma(x0, init);
+                a = w7.fma(x1, a);
+                b = w1.fma(x1, b);
+                a = w8.fma(x2, a);
+                b = w2.fma(x2, b);
+                int q = p + width;
+                b = w3.fma(FloatVector.fromArray(SPECIES, padded, q + o[3]), b);
+                b = w4.fma(FloatVector.fromArray(SPECIES, padded, q + o[4]), b);
+                b = w5.fma(FloatVector.fromArray(SPECIES, padded, q + o[5]), b);
+                b = w6.fma(FloatVector.fromArray(SPECIES, padded, q + o[6]), b);
+                b = w7.fma(FloatVector.fromArray(SPECIES, padded, q + o[7]), b);
+                b = w8.fma(FloatVector.fromArray(SPECIES, padded, q + o[8]), b);
+                if (clamped) {
+                    a = a.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                    b = b.lanewise(VectorOperators.MAX, low).lanewise(VectorOperators.MIN, high);
+                }
+                a.intoArray(y, yRow + at);
+                b.intoArray(y, yRow + outW + at);
+            }
+        }
+    }
+
+    /** {@link #directRows} for 3x3 kernels with the nine weights held in registers. */
+    private static void directRows9(int oh0, int oh1, int outW, int width, boolean consecutiveRows, float[] padded,
+                                    int[] o, float[] w, int wOff, float initial, ConvClamp clamp, float[] y, int yOff) {
+        // Vectors are made here, not passed in: a boxed vector argument defeats the intrinsics until inlining.
+        boolean clamped = !clamp.isIdentity();
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.min());
+        FloatVector high = FloatVector.broadcast(SPECIES, clamp.max());
+        FloatVector init = FloatVector.broadcast(SPECIES, initial);
+        FloatVector w0 = FloatVector.broadcast(SPECIES, w[wOff]);
+        FloatVector w1 = FloatVector.broadcast(SPECIES, w[wOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(SPECIES, w[wOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(SPECIES, w[wOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(SPECIES, w[wOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(SPECIES, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(SPECIES, w[wOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(SPECIES, w[wOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(SPECIES, w[wOff + 8]);
+        int oh = oh0;
+        if (consecutiveRows) {
             // Undilated rows: output rows oh and oh + 1 share input rows oh + 1 and oh + 2, so a pair of rows
             // loads 12 input vectors for 18 multiply-adds instead of 18; two independent chains also overlap.
-            for (; oh + 2 <= outH; oh += 2) {
+            for (; oh + 2 <= oh1; oh += 2) {
                 int base = oh * width;
                 int yRow = yOff + oh * outW;
                 for (int i = 0; i < outW; i += VL) {
@@ -224,7 +276,7 @@ final class ConvDepthwise2d {
                 }
             }
         }
-        for (; oh < outH; oh++) {
+        for (; oh < oh1; oh++) {
             int base = oh * width;
             int yRow = yOff + oh * outW;
             for (int i = 0; i < outW; i += VL) {
@@ -247,7 +299,7 @@ final class ConvDepthwise2d {
     }
 
     /** System.arraycopy for long runs; a plain loop for short ones (7x7 planes), where the call costs more. */
-    private static void copy(float[] src, int from, float[] dst, int to, int length) {
+    static void copy(float[] src, int from, float[] dst, int to, int length) {
         if (length >= 32) {
             System.arraycopy(src, from, dst, to, length);
             return;
@@ -330,76 +382,6 @@ final class ConvDepthwise2d {
             v = w7.fma(FloatVector.fromArray(SPECIES, padded, p7 + i), v);
             v = w8.fma(FloatVector.fromArray(SPECIES, padded, p8 + i), v);
             v.intoArray(acc, i);
-        }
-    }
-
-    /**
-     * The zero-bordered plane: {@code rows x width} covering every tap of every output, plus a vector of slack;
-     * tap {@code (kh, kw)} of the output at full-resolution position {@code p} reads {@code p + tapOffsets[t]}.
-     */
-    private record Layout(ConvGeometry g, int rows, int width, int[] tapOffsets, int sweep) {
-        static Layout of(ConvGeometry g) {
-            int[] k = g.kernel();
-            int[] s = g.stride();
-            int[] d = g.dilation();
-            int rows = (g.out()[1] - 1) * s[1] + (k[1] - 1) * d[1] + 1;
-            int width = (g.out()[2] - 1) * s[2] + (k[2] - 1) * d[2] + 1;
-            int[] offsets = new int[k[1] * k[2]];
-            for (int kh = 0; kh < k[1]; kh++) {
-                for (int kw = 0; kw < k[2]; kw++) {
-                    offsets[kh * k[2] + kw] = kh * d[1] * width + kw * d[2];
-                }
-            }
-            // Unit strides sweep every row flat (the columns past outW are computed and dropped); otherwise one
-            // output row's full-resolution columns at a time.
-            int flat = (g.out()[1] - 1) * width + g.out()[2];
-            int sweep = s[1] == 1 && s[2] == 1 ? flat : (g.out()[2] - 1) * s[2] + 1;
-            return new Layout(g, rows, width, offsets, roundUp(sweep));
-        }
-
-        private static int roundUp(int n) {
-            return (n + VL - 1) / VL * VL;
-        }
-
-        /** Unit strides with output rows at least a vector wide: {@link #directRows} writes y itself. */
-        boolean direct() {
-            return g.stride()[1] == 1 && g.stride()[2] == 1 && g.out()[2] >= VL;
-        }
-
-        int paddedSize() {
-            return rows * width + 2 * VL;
-        }
-
-        /**
-         * Copies input plane {@code xOff} into the interior of {@code padded}: the cells that lie over the input.
-         * The border and the slack are never written here, so they stay as the caller zeroed them.
-         */
-        void copyInterior(float[] x, int xOff, float[] padded, boolean plain) {
-            int inH = g.in()[1];
-            int inW = g.in()[2];
-            int padTop = g.padBegin()[1];
-            int padLeft = g.padBegin()[2];
-            int lo = Math.max(0, padLeft);
-            int hi = Math.max(lo, Math.min(width, padLeft + inW));
-            int r0 = Math.max(0, padTop);
-            int r1 = Math.min(rows, padTop + inH);
-            if (hi == lo) {
-                // The window never reaches the input columns (padding wider than the plane): nothing to copy.
-                return;
-            }
-            for (int r = r0; r < r1; r++) {
-                int src = xOff + (r - padTop) * inW - padLeft + lo;
-                int dst = r * width + lo;
-                if (!plain && hi - lo <= VL && src + VL <= x.length) {
-                    // Short rows (14 or 7 wide) as one vector; the lanes past the row are then zeroed by a vector
-                    // store at hi. That store reaches at most into later rows (rewritten afterwards, or border,
-                    // which must be zero) and stays inside the plane's slack of 2 vectors.
-                    FloatVector.fromArray(SPECIES, x, src).intoArray(padded, dst);
-                    ZERO.intoArray(padded, r * width + hi);
-                } else {
-                    copy(x, src, padded, dst, hi - lo);
-                }
-            }
         }
     }
 }

@@ -16,6 +16,8 @@ import org.quantlens.exec.ExecContext;
  *
  * <p>Shallow convolutions of that kind ({@code K = C * kernelVolume} up to 32, one group: LeNet's one-channel first
  * layer) go through {@link ConvShallow}, which skips the matrix product's packing altogether; again the same bits.
+ * Their stride-2 kind (MobileNet's first layer, 3 channels, 3x3, K = 27) goes through {@link ConvShallowStrided}:
+ * no stride-2 unfolding, the same bits.
  *
  * <p>Tiling: large planes are cut into tiles of at most {@value #TILE} output positions (see {@link #balancedTile});
  * other small planes (strided ones) are grouped several images to a tile, so the matrix product has enough columns
@@ -38,6 +40,10 @@ final class ConvIm2col {
         // path's vector packing would start cold instead, so it waits until that budget is spent.
         if (SgemmWarmUp.BUDGET.isSpent() && ConvShallow.supports(g, channels, group)) {
             ConvShallow.run(g, x, w, bias, clamp, y, batch, channels, m, ctx);
+            return;
+        }
+        if (SgemmWarmUp.BUDGET.isSpent() && ConvShallowStrided.supports(g, channels, group)) {
+            ConvShallowStrided.run(g, x, w, bias, clamp, y, batch, channels, m, ctx);
             return;
         }
         if (SgemmWarmUp.BUDGET.isSpent() && ConvFlatPadded.supports(g, channels / group, m / group)) {

@@ -60,8 +60,8 @@ final class ConvShallow {
      * {@code tap[q]} where tap q (channel {@code q / kernelVolume}, kernel position {@code q % kernelVolume}) reads
      * relative to an output position's padded index {@code oh * wp + ow}.
      */
-    private record Plan(ConvGeometry g, int channels, int m, int k, int wp, int length, int[] tap, ConvClamp clamp,
-                        int bands) {
+    record Plan(ConvGeometry g, int channels, int m, int k, int wp, int length, int[] tap, ConvClamp clamp,
+                int bands) {
     }
 
     /** {@code y = clamp(bias + conv(x, w))} for a geometry accepted by {@link #supports}; y is written, never read. */
@@ -88,7 +88,7 @@ final class ConvShallow {
                 int n = task / bands;
                 int band = task % bands;
                 fillPadded(p, x, n * channels * g.inVolume(), padded);
-                rows(p, padded, w, bias, y, n, band * outH / bands, (band + 1) * outH / bands);
+                rows(p, padded, 0, w, bias, y, n, band * outH / bands, (band + 1) * outH / bands);
             }
         });
     }
@@ -106,15 +106,19 @@ final class ConvShallow {
         }
     }
 
-    /** Output rows {@code [oh0, oh1)} of every output channel of image n. */
-    private static void rows(Plan p, float[] padded, float[] w, float[] bias, float[] y, int n, int oh0, int oh1) {
+    /**
+     * Output rows {@code [oh0, oh1)} of every output channel of image n, with output row {@code firstRow} at the
+     * start of {@code padded} (0: the whole padded image; {@link ConvShallowStrided} passes a band's first row).
+     */
+    static void rows(Plan p, float[] padded, int firstRow, float[] w, float[] bias, float[] y, int n, int oh0,
+                     int oh1) {
         int outW = p.g().out()[2];
         int outVol = p.g().outVolume();
         for (int oh = oh0; oh < oh1; oh++) {
             for (int ow = 0; ow < outW; ow += VL) {
                 // Null: a whole vector (building and testing a mask per vector cost as much as the arithmetic).
                 VectorMask<Float> lanes = ow + VL <= outW ? null : SPECIES.indexInRange(ow, outW);
-                int src = oh * p.wp() + ow;
+                int src = (oh - firstRow) * p.wp() + ow;
                 int dst = n * p.m() * outVol + oh * outW + ow;
                 int mm = 0;
                 for (; mm + 8 <= p.m(); mm += 8) {

@@ -230,4 +230,61 @@ class ConvDepthwise2dTest {
             }
         }
     }
+
+    /**
+     * Strided windows (stored as polyphase planes) on the vector path and on its plain twin, called directly so the
+     * fresh-JVM warm-up cannot hide either: any stride 1-3 per axis, kernel, dilation and padding, and MobileNet's
+     * stride-2 layers (112, 56, 28, 14 wide, even and odd sizes), bit-identical to the reference.
+     */
+    @Test
+    void stridedWindowsMatchTheReferenceOnTheVectorPathAndItsPlainTwin() {
+        Random rnd = new Random(9);
+        int[] three = {3, 3};
+        int[] one = {1, 1};
+        for (int size : new int[] {112, 111, 56, 28, 14, 13}) {
+            for (boolean plain : new boolean[] {false, true}) {
+                assertDirectCallMatchesReference(rnd, 1, 4, 1, new int[] {size, size}, three, new int[] {2, 2}, one,
+                        one, one, plain);
+            }
+        }
+        for (int c = 0; c < 300; c++) {
+            int[] k = {1 + rnd.nextInt(4), 1 + rnd.nextInt(4)};
+            int[] s = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
+            int[] d = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+            int[] pb = {rnd.nextInt(3), rnd.nextInt(3)};
+            int[] pe = {rnd.nextInt(3), rnd.nextInt(3)};
+            int[] in = {1 + rnd.nextInt(24), 1 + rnd.nextInt(80)};
+            assertDirectCallMatchesReference(rnd, 1 + rnd.nextInt(2), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2), in, k,
+                    s, d, pb, pe, c % 2 == 0);
+        }
+    }
+
+    /** {@link #assertMatchesReference} through the explicit vector-or-plain entry point, on 2 threads. */
+    private static void assertDirectCallMatchesReference(Random rnd, int batch, int channels, int mult, int[] in,
+                                                         int[] k, int[] s, int[] d, int[] pb, int[] pe,
+                                                         boolean plain) {
+        int[] out = new int[2];
+        for (int a = 0; a < 2; a++) {
+            out[a] = (in[a] + pb[a] + pe[a] - ((k[a] - 1) * d[a] + 1)) / s[a] + 1;
+        }
+        if (out[0] <= 0 || out[1] <= 0) {
+            return;
+        }
+        ConvGeometry g = ConvGeometry.of(in, k, s, d, pb, pe, out);
+        int m = channels * mult;
+        float[] x = ConvReference.random(rnd, batch * channels * in[0] * in[1]);
+        float[] w = ConvReference.random(rnd, m * k[0] * k[1]);
+        float[] bias = ConvReference.random(rnd, m);
+        float[] expected = new float[batch * m * out[0] * out[1]];
+        for (int p = 0; p < batch * m; p++) {
+            Arrays.fill(expected, p * out[0] * out[1], (p + 1) * out[0] * out[1], bias[p % m]);
+        }
+        ConvDepthwise.run(g, x, w, expected, batch, channels, mult, ExecContext.singleThreaded());
+        float[] y = ConvReference.random(rnd, expected.length);
+        ConvDepthwise2d.run(g, x, w, bias, ConvClamp.NONE, y, batch, channels, mult, ExecContext.withThreads(2),
+                plain);
+        assertArrayEquals(expected, y, "in " + Arrays.toString(in) + " k " + Arrays.toString(k) + " s "
+                + Arrays.toString(s) + " d " + Arrays.toString(d) + " pads " + Arrays.toString(pb)
+                + Arrays.toString(pe) + " plain " + plain);
+    }
 }
