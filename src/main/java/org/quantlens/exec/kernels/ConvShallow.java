@@ -2,7 +2,6 @@ package org.quantlens.exec.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantlens.exec.ExecContext;
@@ -18,7 +17,8 @@ import org.quantlens.exec.ExecContext;
  * padTop + H + padBottom} high, one spare vector at the end), so the inputs of one output row segment under tap
  * {@code (c, kh, kw)} are one contiguous slice, read straight into a vector. Output channels go eight (then four, then one) at a
  * time: each input vector, loaded once per tap, feeds eight accumulators with the taps' weights broadcast. A row's last partial
- * vector is stored under a mask (its extra lanes read border or spare floats and are never written).
+ * vector's extra lanes read border or spare floats and are never written; the sums are clamped and stored by
+ * {@link #emit}.
  *
  * <p>Arithmetic: every output is one fused multiply-add chain that starts at its bias and runs over {@code K} in
  * increasing order (input channel outer, taps inner, row-major), exactly {@link SgemmReference}'s chain over
@@ -82,13 +82,14 @@ final class ConvShallow {
         long cost = (long) m * tap.length * g.outVolume() / bands;
         ctx.parallelFor(batch * bands, cost, (start, end) -> {
             float[] padded = KernelScratch.floats(KernelScratch.Slot.IM2COL_PLANE, channels * length);
+            float[] block = newBlock();
             // Borders stay zero across this chunk's images: each image rewrites only the interior.
             Arrays.fill(padded, 0, channels * length, 0f);
             for (int task = start; task < end; task++) {
                 int n = task / bands;
                 int band = task % bands;
                 fillPadded(p, x, n * channels * g.inVolume(), padded);
-                rows(p, padded, 0, w, bias, y, n, band * outH / bands, (band + 1) * outH / bands);
+                rows(p, padded, 0, w, bias, y, n, band * outH / bands, (band + 1) * outH / bands, block);
             }
         });
     }
@@ -108,29 +109,80 @@ final class ConvShallow {
 
     /**
      * Output rows {@code [oh0, oh1)} of every output channel of image n, with output row {@code firstRow} at the
-     * start of {@code padded} (0: the whole padded image; {@link ConvShallowStrided} passes a band's first row).
+     * start of {@code padded} (0: the whole padded image; {@link ConvShallowStrided} passes a band's first row);
+     * {@code block} is {@link #newBlock} scratch.
      */
     static void rows(Plan p, float[] padded, int firstRow, float[] w, float[] bias, float[] y, int n, int oh0,
-                     int oh1) {
+                     int oh1, float[] block) {
         int outW = p.g().out()[2];
         int outVol = p.g().outVolume();
+        // No clamp is a clamp to [-inf, inf]: the same values, and no data-dependent branch around vector code.
+        float low = p.clamp().isIdentity() ? Float.NEGATIVE_INFINITY : p.clamp().min();
+        float high = p.clamp().isIdentity() ? Float.POSITIVE_INFINITY : p.clamp().max();
         for (int oh = oh0; oh < oh1; oh++) {
             for (int ow = 0; ow < outW; ow += VL) {
-                // Null: a whole vector (building and testing a mask per vector cost as much as the arithmetic).
-                VectorMask<Float> lanes = ow + VL <= outW ? null : SPECIES.indexInRange(ow, outW);
+                int valid = Math.min(VL, outW - ow); // lanes of this vector inside the row
                 int src = (oh - firstRow) * p.wp() + ow;
                 int dst = n * p.m() * outVol + oh * outW + ow;
                 int mm = 0;
                 for (; mm + 8 <= p.m(); mm += 8) {
-                    eightChannels(p, padded, src, w, bias, mm, y, dst + mm * outVol, outVol, lanes);
+                    eightChannels(p, padded, src, w, bias, mm, block);
+                    emit(block, 8, low, high, y, dst + mm * outVol, outVol, valid);
                 }
                 for (; mm + 4 <= p.m(); mm += 4) {
-                    fourChannels(p, padded, src, w, bias, mm, y, dst + mm * outVol, outVol, lanes);
+                    fourChannels(p, padded, src, w, bias, mm, block);
+                    emit(block, 4, low, high, y, dst + mm * outVol, outVol, valid);
                 }
                 for (; mm < p.m(); mm++) {
-                    oneChannel(p, padded, src, w, bias, mm, y, dst + mm * outVol, lanes);
+                    oneChannel(p, padded, src, w, bias, mm, block);
+                    emit(block, 1, low, high, y, dst + mm * outVol, outVol, valid);
                 }
             }
+        }
+    }
+
+    /** Scratch for {@link #rows}: the sums of one block of up to eight output channels at one vector. */
+    static float[] newBlock() {
+        return new float[8 * VL];
+    }
+
+    /**
+     * Clamps the {@code count} vectors of {@code block} to [low, high] (max with low, then min with high, as {@link
+     * ConvClamp#apply}) and stores their first {@code valid} lanes at {@code y[dst + r * stride]}.
+     *
+     * <p>Why the channel blocks leave their sums in {@code block} instead of clamping and storing them, and why the
+     * a row's last, partial vector is copied out of {@code block} rather than stored under a mask: C2 (JDK 17)
+     * compiles a vector operation it cannot intrinsify as the boxed Java fallback. That happened to the clamps at the
+     * end of {@link #eightChannels} (inlining budget spent), to a clamp behind a branch that was cold when the method
+     * was compiled, and to every masked store (JDK 17 has no masked-store intrinsic): about 2 MB of garbage per
+     * MobileNetV2 run, whose 1x1 convolutions of 16 to 32 channels come here.
+     */
+    private static void emit(float[] block, int count, float low, float high, float[] y, int dst, int stride,
+                             int valid) {
+        if (valid == VL) {
+            emitWhole(block, count, low, high, y, dst, stride);
+        } else {
+            emitMasked(block, count, low, high, y, dst, stride, valid);
+        }
+    }
+
+    private static void emitWhole(float[] block, int count, float low, float high, float[] y, int dst, int stride) {
+        FloatVector lo = FloatVector.broadcast(SPECIES, low);
+        FloatVector hi = FloatVector.broadcast(SPECIES, high);
+        for (int r = 0; r < count; r++) {
+            FloatVector.fromArray(SPECIES, block, r * VL).lanewise(VectorOperators.MAX, lo)
+                    .lanewise(VectorOperators.MIN, hi).intoArray(y, dst + r * stride);
+        }
+    }
+
+    private static void emitMasked(float[] block, int count, float low, float high, float[] y, int dst, int stride,
+                                   int valid) {
+        FloatVector lo = FloatVector.broadcast(SPECIES, low);
+        FloatVector hi = FloatVector.broadcast(SPECIES, high);
+        for (int r = 0; r < count; r++) {
+            FloatVector.fromArray(SPECIES, block, r * VL).lanewise(VectorOperators.MAX, lo)
+                    .lanewise(VectorOperators.MIN, hi).intoArray(block, r * VL);
+            System.arraycopy(block, r * VL, y, dst + r * stride, valid);
         }
     }
 
@@ -139,8 +191,8 @@ final class ConvShallow {
      * load, enough to keep both fused multiply-add units busy despite each chain's four-cycle latency (four chains
      * ran at half that rate).
      */
-    private static void eightChannels(Plan p, float[] padded, int src, float[] w, float[] bias, int mm, float[] y,
-                                      int dst, int outVol, VectorMask<Float> lanes) {
+    private static void eightChannels(Plan p, float[] padded, int src, float[] w, float[] bias, int mm,
+                                      float[] block) {
         int k = p.k();
         int w0 = mm * k;
         FloatVector acc0 = FloatVector.broadcast(SPECIES, bias[mm]);
@@ -164,19 +216,19 @@ final class ConvShallow {
             acc6 = v.fma(FloatVector.broadcast(SPECIES, w[wq + 6 * k]), acc6);
             acc7 = v.fma(FloatVector.broadcast(SPECIES, w[wq + 7 * k]), acc7);
         }
-        store(p.clamp(), acc0, y, dst, lanes);
-        store(p.clamp(), acc1, y, dst + outVol, lanes);
-        store(p.clamp(), acc2, y, dst + 2 * outVol, lanes);
-        store(p.clamp(), acc3, y, dst + 3 * outVol, lanes);
-        store(p.clamp(), acc4, y, dst + 4 * outVol, lanes);
-        store(p.clamp(), acc5, y, dst + 5 * outVol, lanes);
-        store(p.clamp(), acc6, y, dst + 6 * outVol, lanes);
-        store(p.clamp(), acc7, y, dst + 7 * outVol, lanes);
+        acc0.intoArray(block, 0);
+        acc1.intoArray(block, VL);
+        acc2.intoArray(block, 2 * VL);
+        acc3.intoArray(block, 3 * VL);
+        acc4.intoArray(block, 4 * VL);
+        acc5.intoArray(block, 5 * VL);
+        acc6.intoArray(block, 6 * VL);
+        acc7.intoArray(block, 7 * VL);
     }
 
     /** Output channels {@code [mm, mm + 4)} at one vector of positions: four chains sharing each input load. */
-    private static void fourChannels(Plan p, float[] padded, int src, float[] w, float[] bias, int mm, float[] y,
-                                     int dst, int outVol, VectorMask<Float> lanes) {
+    private static void fourChannels(Plan p, float[] padded, int src, float[] w, float[] bias, int mm,
+                                     float[] block) {
         int k = p.k();
         int w0 = mm * k;
         FloatVector acc0 = FloatVector.broadcast(SPECIES, bias[mm]);
@@ -191,33 +243,21 @@ final class ConvShallow {
             acc2 = v.fma(FloatVector.broadcast(SPECIES, w[w0 + 2 * k + q]), acc2);
             acc3 = v.fma(FloatVector.broadcast(SPECIES, w[w0 + 3 * k + q]), acc3);
         }
-        store(p.clamp(), acc0, y, dst, lanes);
-        store(p.clamp(), acc1, y, dst + outVol, lanes);
-        store(p.clamp(), acc2, y, dst + 2 * outVol, lanes);
-        store(p.clamp(), acc3, y, dst + 3 * outVol, lanes);
+        acc0.intoArray(block, 0);
+        acc1.intoArray(block, VL);
+        acc2.intoArray(block, 2 * VL);
+        acc3.intoArray(block, 3 * VL);
     }
 
     /** Output channel mm at one vector of positions. */
-    private static void oneChannel(Plan p, float[] padded, int src, float[] w, float[] bias, int mm, float[] y,
-                                   int dst, VectorMask<Float> lanes) {
+    private static void oneChannel(Plan p, float[] padded, int src, float[] w, float[] bias, int mm,
+                                   float[] block) {
         int k = p.k();
         FloatVector acc = FloatVector.broadcast(SPECIES, bias[mm]);
         for (int q = 0; q < k; q++) {
             acc = FloatVector.fromArray(SPECIES, padded, src + p.tap()[q])
                     .fma(FloatVector.broadcast(SPECIES, w[mm * k + q]), acc);
         }
-        store(p.clamp(), acc, y, dst, lanes);
-    }
-
-    /** Clamps (max with min, then min with max, as {@link ConvClamp#apply}) and stores the lanes in range. */
-    private static void store(ConvClamp clamp, FloatVector v, float[] y, int dst, VectorMask<Float> lanes) {
-        if (!clamp.isIdentity()) {
-            v = v.lanewise(VectorOperators.MAX, clamp.min()).lanewise(VectorOperators.MIN, clamp.max());
-        }
-        if (lanes == null) {
-            v.intoArray(y, dst);
-        } else {
-            v.intoArray(y, dst, lanes);
-        }
+        acc.intoArray(block, 0);
     }
 }

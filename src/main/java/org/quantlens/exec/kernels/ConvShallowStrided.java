@@ -101,12 +101,13 @@ final class ConvShallowStrided {
             float[] buffer = KernelScratch.floats(KernelScratch.Slot.IM2COL_PLANE, b.bufferSize());
             // Border columns are never written, so one fill per chunk keeps them zero; see fillBand for rows.
             Arrays.fill(buffer, 0, b.bufferSize(), 0f);
+            float[] block = ConvShallow.newBlock();
             for (int task = start; task < end; task++) {
                 int n = task / bands;
                 int oh0 = task % bands * BAND;
                 int oh1 = Math.min(outH, oh0 + BAND);
                 fillBand(b, x, n * channels * g.inVolume(), oh0, oh1, buffer);
-                bandRows(b.plan(), buffer, oh0, oh1, w, bias, y, n);
+                bandRows(b.plan(), buffer, oh0, oh1, w, bias, y, n, block);
             }
         });
     }
@@ -117,10 +118,10 @@ final class ConvShallowStrided {
      * whose outputs are rewritten with the same bits), output channels four at a time, then one at a time.
      */
     private static void bandRows(ConvShallow.Plan p, float[] buffer, int oh0, int oh1, float[] w, float[] bias,
-                                 float[] y, int n) {
+                                 float[] y, int n, float[] block) {
         int outW = p.g().out()[2];
         if (outW < BLOCK) {
-            ConvShallow.rows(p, buffer, oh0, w, bias, y, n, oh0, oh1);
+            ConvShallow.rows(p, buffer, oh0, w, bias, y, n, oh0, oh1, block);
             return;
         }
         int outVol = p.g().outVolume();
