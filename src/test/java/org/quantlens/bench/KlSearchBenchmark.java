@@ -71,6 +71,12 @@ public class KlSearchBenchmark {
         return KlNcnn.search(absolute, ExecContext.singleThreaded(), false);
     }
 
+    /** The same with the candidates on 2 workers (each skips against the smallest divergence either has found). */
+    @Benchmark
+    public SearchResult klNcnnRangeOnly2Threads() {
+        return KlNcnn.search(absolute, twoThreads, false);
+    }
+
     @Benchmark
     public SearchResult klNcnn2Threads() {
         return KlNcnn.search(absolute, twoThreads);

@@ -181,8 +181,8 @@ public final class KlNcnn {
     /**
      * The curve with the candidates that cannot be chosen left out (NaN): candidate c is evaluated unless its
      * {@link KlNcnnLevels#lowerBound} exceeds the smallest divergence already found (by any worker) plus a margin.
-     * Each worker walks its candidates from high t down, so it meets the curve's minimum before the low candidates,
-     * where the bound bites.
+     * The workers walk the candidates from high t down, interleaved, so they meet the curve's minimum before the low
+     * candidates, where the bound bites.
      *
      * <p>Why the choice cannot change: a skipped candidate's divergence is at least its bound (minus the rounding of
      * both computations, about 1e-13), so it exceeds the minimum by more than margin(m) = 1e-9 + 2^-20 |m|, more than
@@ -191,27 +191,33 @@ public final class KlNcnn {
      * the range, the choice and each evaluated value do not.
      */
     private static double[] prunedCurve(KlNcnnLevels tables, float[] tails, ExecContext ctx) {
-        double[] kl = new double[tails.length];
+        int candidates = tails.length;
+        double[] kl = new double[candidates];
         AtomicLong smallestBits = new AtomicLong(Double.doubleToRawLongBits(Double.POSITIVE_INFINITY));
-        ctx.parallelFor(tails.length, 8L * TARGET_BIN, (from, to) -> {
-            KlNcnnLevels levels = new KlNcnnLevels(tables);
-            double smallest = Double.POSITIVE_INFINITY;
-            for (int c = to - 1; c >= from; c--) {
-                int t = TARGET_BIN + c;
-                if (negativeTailBin(tables.dist(), t, tails[c])) {
-                    kl[c] = Double.NaN;
-                    continue;
-                }
-                double known = Math.min(smallest, Double.longBitsToDouble(smallestBits.get()));
-                if (levels.lowerBound(t, tails[c]) > known + 1e-9 + Math.scalb(Math.abs(known), -20)) {
-                    kl[c] = Double.NaN;
-                    continue;
-                }
-                double d = levels.divergence(t, tails[c]);
-                kl[c] = (float) d;
-                if (d < smallest) {
-                    smallest = d;
-                    lowerTo(smallestBits, d);
+        // Worker w takes candidates n-1-w, n-1-w-workers, ...: all walk down from the top together, so each meets
+        // the minimum (found by any of them) before the low candidates, instead of one worker starting mid-curve.
+        int workers = Math.max(1, Math.min(ctx.threads(), candidates));
+        ctx.parallelFor(workers, (long) candidates * TARGET_BIN, (w0, w1) -> {
+            for (int w = w0; w < w1; w++) {
+                KlNcnnLevels levels = new KlNcnnLevels(tables);
+                double smallest = Double.POSITIVE_INFINITY;
+                for (int c = candidates - 1 - w; c >= 0; c -= workers) {
+                    int t = TARGET_BIN + c;
+                    if (negativeTailBin(tables.dist(), t, tails[c])) {
+                        kl[c] = Double.NaN;
+                        continue;
+                    }
+                    double known = Math.min(smallest, Double.longBitsToDouble(smallestBits.get()));
+                    if (levels.lowerBound(t, tails[c]) > known + 1e-9 + Math.scalb(Math.abs(known), -20)) {
+                        kl[c] = Double.NaN;
+                        continue;
+                    }
+                    double d = levels.divergence(t, tails[c]);
+                    kl[c] = (float) d;
+                    if (d < smallest) {
+                        smallest = d;
+                        lowerTo(smallestBits, d);
+                    }
                 }
             }
         });
