@@ -150,7 +150,7 @@ final class ConvShallow {
      * Clamps the {@code count} vectors of {@code block} to [low, high] (max with low, then min with high, as {@link
      * ConvClamp#apply}) and stores their first {@code valid} lanes at {@code y[dst + r * stride]}.
      *
-     * <p>Why the channel blocks leave their sums in {@code block} instead of clamping and storing them, and why the
+     * <p>Why the channel blocks leave their sums in {@code block} instead of clamping and storing them, and why
      * a row's last, partial vector is copied out of {@code block} rather than stored under a mask: C2 (JDK 17)
      * compiles a vector operation it cannot intrinsify as the boxed Java fallback. That happened to the clamps at the
      * end of {@link #eightChannels} (inlining budget spent), to a clamp behind a branch that was cold when the method
@@ -160,29 +160,23 @@ final class ConvShallow {
     private static void emit(float[] block, int count, float low, float high, float[] y, int dst, int stride,
                              int valid) {
         if (valid == VL) {
-            emitWhole(block, count, low, high, y, dst, stride);
+            clampStore(block, count, low, high, y, dst, stride);
         } else {
-            emitMasked(block, count, low, high, y, dst, stride, valid);
+            clampStore(block, count, low, high, block, 0, VL);
+            for (int r = 0; r < count; r++) {
+                System.arraycopy(block, r * VL, y, dst + r * stride, valid);
+            }
         }
     }
 
-    private static void emitWhole(float[] block, int count, float low, float high, float[] y, int dst, int stride) {
+    /** {@code out[dst + r * stride ..] = clamp(block[r * VL ..])} for r < count, whole vectors (in place allowed). */
+    private static void clampStore(float[] block, int count, float low, float high, float[] out, int dst,
+                                   int stride) {
         FloatVector lo = FloatVector.broadcast(SPECIES, low);
         FloatVector hi = FloatVector.broadcast(SPECIES, high);
         for (int r = 0; r < count; r++) {
             FloatVector.fromArray(SPECIES, block, r * VL).lanewise(VectorOperators.MAX, lo)
-                    .lanewise(VectorOperators.MIN, hi).intoArray(y, dst + r * stride);
-        }
-    }
-
-    private static void emitMasked(float[] block, int count, float low, float high, float[] y, int dst, int stride,
-                                   int valid) {
-        FloatVector lo = FloatVector.broadcast(SPECIES, low);
-        FloatVector hi = FloatVector.broadcast(SPECIES, high);
-        for (int r = 0; r < count; r++) {
-            FloatVector.fromArray(SPECIES, block, r * VL).lanewise(VectorOperators.MAX, lo)
-                    .lanewise(VectorOperators.MIN, hi).intoArray(block, r * VL);
-            System.arraycopy(block, r * VL, y, dst + r * stride, valid);
+                    .lanewise(VectorOperators.MIN, hi).intoArray(out, dst + r * stride);
         }
     }
 
