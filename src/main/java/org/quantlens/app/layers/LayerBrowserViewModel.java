@@ -14,7 +14,6 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
-import org.quantlens.app.histogram.TensorHistogram;
 import org.quantlens.calib.ActivationStatistics;
 import org.quantlens.calib.CalibrationTable;
 import org.quantlens.calib.CalibrationTable.ActivationEntry;
@@ -88,10 +87,12 @@ public final class LayerBrowserViewModel {
      * Takes a calibration run's result: every activation the run observed gets the run's histogram (with the
      * warnings it implies plus {@code warnings} that name it, "tensor NAME: ..." as {@link
      * org.quantlens.calib.CalibrationTables} words them) and is clipped to its table entry, which is remembered as
-     * the calibrated choice. Weights keep their statistics.
+     * the calibrated choice. Weights keep their statistics. {@code pictures} are the histograms' pictures and error
+     * models, built in the background by {@link ActivationPicture#of} (on the FX thread, 37 of them took over
+     * 100 ms in a cold JVM); an activation missing from it gets them built here.
      */
     public void applyCalibration(Map<String, ActivationStatistics> statistics, CalibrationTable table,
-                                 List<String> warnings) {
+                                 List<String> warnings, Map<String, ActivationPicture> pictures) {
         Map<String, ActivationEntry> entries = table.activationEntries();
         for (TensorRow r : rows) {
             ActivationStatistics a = statistics.get(r.name());
@@ -102,7 +103,11 @@ public final class LayerBrowserViewModel {
             String prefix = "tensor " + r.name() + ": ";
             List<String> mine = warnings.stream().filter(w -> w.startsWith(prefix))
                     .map(w -> shortWarning(w.substring(prefix.length()))).distinct().toList();
-            r.setStats(TensorStats.of(TensorHistogram.of(a.histogram()), mine));
+            ActivationPicture picture = pictures.get(r.name());
+            if (picture == null) {
+                picture = ActivationPicture.of(a);
+            }
+            r.setStats(TensorStats.of(picture.histogram(), mine), picture.errorModel());
             r.setCalibration(a, e);
             setClip(r, e.min(), e.max(), e.method());
         }

@@ -60,6 +60,12 @@ public final class TensorRow {
         stats.set(s);
     }
 
+    /** As {@link #setStats(TensorStats)} with the histogram's error model already built (in the background). */
+    void setStats(TensorStats s, HistogramErrorModel model) {
+        stats.set(s);
+        errorModel = model;
+    }
+
     public ReadOnlyObjectProperty<ClipState> clipProperty() {
         return clip;
     }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import org.quantlens.app.layers.ActivationPicture;
 import org.quantlens.calib.CalibrationRun;
 import org.quantlens.calib.CalibrationStatistics;
 import org.quantlens.calib.CalibrationTable;
@@ -71,7 +72,12 @@ public final class Calibrator {
     }
 
     /** A finished calibration: the statistics (kept for later searches) and the table with its warnings. */
-    public record Result(CalibrationStatistics statistics, CalibrationTables.Result table, Settings settings) {
+    /**
+     * @param pictures every activation's histogram picture and error model for the layer table, built here in the
+     *                 background so that applying a result on the FX thread stays light
+     */
+    public record Result(CalibrationStatistics statistics, CalibrationTables.Result table, Settings settings,
+                         Map<String, ActivationPicture> pictures) {
     }
 
     /**
@@ -91,7 +97,7 @@ public final class Calibrator {
                     token);
         }
         return new Result(stats, CalibrationTables.build(stats, settings.tableSpec(modelRef(modelFile)),
-                engine.context()), settings);
+                engine.context()), settings, ActivationPicture.ofAll(stats.activations()));
     }
 
     /** The table of the weights alone (no data yet), so a table can be exported or saved before calibration. */

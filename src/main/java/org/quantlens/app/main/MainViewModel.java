@@ -360,7 +360,7 @@ public final class MainViewModel {
         }
         histogram.clearCaches();
         calibration.set(r);
-        layers.applyCalibration(r.statistics().activations(), r.table().table(), r.table().warnings());
+        layers.applyCalibration(r.statistics().activations(), r.table().table(), r.table().warnings(), r.pictures());
         manual.forEach((name, c) -> layers.setClip(layers.find(name), c.lo(), c.hi(), ClipState.MANUAL));
         TensorRow sel = layers.selectedProperty().get();
         if (sel == null || !sel.hasHistogram()) {
